@@ -1,0 +1,2 @@
+export type { BlobStore } from './blobs.port';
+export { createFileBlobStore } from './file-blob-store';

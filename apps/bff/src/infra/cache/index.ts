@@ -1,0 +1,3 @@
+export type { Cache } from './cache.port';
+export { createMemoryCache } from './memory-cache';
+export { createRedisCache } from './redis-cache';

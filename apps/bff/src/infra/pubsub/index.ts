@@ -1,0 +1,3 @@
+export type { PubSub } from './pubsub.port';
+export { createMemoryPubSub } from './memory-pubsub';
+export { createRedisPubSub } from './redis-pubsub';

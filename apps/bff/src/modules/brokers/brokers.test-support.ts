@@ -1,0 +1,143 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { expect } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { startSandbox } from '@tt/broker-sandbox';
+import type { Database } from '@tt/db';
+import { buildApp } from '../../app';
+import { loadConfig, type AppConfig } from '../../config/config';
+import { createLogger } from '../../logger';
+import { createMetricsRegistry } from '../../observability/metrics-registry';
+import { createPlatform, type Platform } from '../../platform';
+import { FAST_TEST_ARGON2, mutationHeaders, type TestClient } from '../auth/auth.test-support';
+import { createServices, type Services } from '../services';
+
+export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+
+export interface BrokersTestApp {
+  app: FastifyInstance;
+  platform: Platform;
+  services: Services;
+  config: AppConfig;
+  sandbox: Sandbox;
+  /** Every log line the app wrote, at trace level. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** The sandbox's credential prefixes, as text and as the hex a bytea column shows. */
+export const CREDENTIAL_MARKERS = ['sbx_at_', 'sbx_rt_', 'sbx_sk_'].flatMap((m) => [m, Buffer.from(m).toString('hex')]);
+
+/**
+ * A BFF like `createTestApp` builds (in-memory PGlite, temp data dir), with the Coinbase and
+ * Binance adapters pointed at a standalone sandbox over real HTTP and every log line captured.
+ * Built here rather than through `createTestApp` because the log scan needs the logger's stream.
+ */
+export async function createBrokersTestApp(): Promise<BrokersTestApp> {
+  const sandbox = await startSandbox({ port: 0 });
+  const dataDir = await mkdtemp(join(tmpdir(), 'tt-brokers-'));
+  const loaded = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'trace',
+    METRICS_PORT: '0',
+    PUBLIC_ORIGIN: 'http://127.0.0.1:3000',
+    COINBASE_CLIENT_ID: 'trading-twin-test',
+    COINBASE_CLIENT_SECRET: 'test-client-secret',
+    COINBASE_API_BASE_URL: sandbox.url,
+    COINBASE_OAUTH_AUTHORIZE_URL: `${sandbox.url}/oauth/authorize`,
+    COINBASE_OAUTH_TOKEN_URL: `${sandbox.url}/oauth/token`,
+    COINBASE_OAUTH_REVOKE_URL: `${sandbox.url}/oauth/revoke`,
+    BINANCE_ENABLED: '1',
+    BINANCE_API_BASE_URL: sandbox.url,
+  });
+  const config: AppConfig = { ...loaded, database: { driver: 'pglite', dataDir: null } };
+  const logs: string[] = [];
+  const capture = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const platform = await createPlatform(config, createLogger('trace', capture));
+  const services = createServices(platform, { identity: { argon2: FAST_TEST_ARGON2 } });
+  const app = await buildApp({ platform, services, metrics: createMetricsRegistry() });
+  await app.ready();
+  return {
+    app,
+    platform,
+    services,
+    config,
+    sandbox,
+    logs,
+    async close() {
+      await app.close();
+      await platform.close();
+      await sandbox.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface OAuthDance {
+  state: string;
+  /** Where the sandbox sent the browser back (our callback, with code and state or an error). */
+  returnUrl: URL;
+}
+
+/** The browser's part: start, open the consent page over HTTP, and submit its form. */
+export async function consentAtSandbox(
+  client: TestClient,
+  decision: 'allow' | 'deny',
+  account = 'demo',
+): Promise<OAuthDance> {
+  const start = await client.request({
+    method: 'POST',
+    url: '/api/brokers/coinbase/connect/start',
+    headers: await mutationHeaders(client),
+    payload: {},
+  });
+  expect(start.statusCode, start.body).toBe(200);
+  const { url, state } = start.json() as { url: string; state: string };
+  const page = await fetch(url);
+  expect(page.status).toBe(200);
+  const action = /<form method="post" action="([^"]+)"/.exec(await page.text())?.[1];
+  expect(action).toBeDefined();
+  const formUrl = new URL(action!.replace(/&amp;/g, '&'), url);
+  const consent = await fetch(formUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ decision, account }).toString(),
+    redirect: 'manual',
+  });
+  expect(consent.status).toBe(302);
+  return { state, returnUrl: new URL(consent.headers.get('location')!) };
+}
+
+/** Sends the browser to our callback with its session cookie, as the redirect would. */
+export function followCallback(client: TestClient, returnUrl: URL, query = returnUrl.search) {
+  return client.request({ method: 'GET', url: `${returnUrl.pathname}${query}` });
+}
+
+/** Where a callback redirected the browser, parsed. */
+export function redirectOf(response: { statusCode: number; headers: Record<string, unknown> }) {
+  expect(response.statusCode).toBe(302);
+  const location = new URL(String(response.headers.location), 'http://127.0.0.1:3000');
+  return { path: location.pathname, params: Object.fromEntries(location.searchParams) };
+}
+
+/** Every row of every table, as text: what a database dump would show. */
+export async function dumpAllTables(db: Database): Promise<string> {
+  const tables = await db.execute<{ table_schema: string; table_name: string }>(
+    "select table_schema, table_name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1, 2",
+  );
+  const parts: string[] = [];
+  for (const { table_schema, table_name } of tables.rows) {
+    const rows = await db.execute<{ row: string }>(
+      `select row_to_json(t)::text as row from "${table_schema}"."${table_name}" t`,
+    );
+    parts.push(`-- ${table_schema}.${table_name}`, ...rows.rows.map((r) => r.row));
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,1 @@
+export { createCoachEventsService, userChannel, type CoachEventsService } from './coach-events.service';

@@ -1,0 +1,3 @@
+export { createImportsService, importJobId, ImportErrors, type ImportsService } from './imports.service';
+export { importTradesJob, ImportJobPayloadSchema, type ImportJobPayload } from './import-trades.job';
+export { importsRoutes } from './imports.routes';

@@ -1,0 +1,2 @@
+export { createMarketDataService, floorHour, lastClosedHour, type MarketDataService, type CandleFetcher } from './market-data.service';
+export { marketDataRoutes } from './market-data.routes';

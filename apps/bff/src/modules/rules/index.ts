@@ -1,0 +1,2 @@
+export { createRulesService, type RulesService } from './rules.service';
+export { rulesRoutes } from './rules.routes';

@@ -1,0 +1,1 @@
+export { scoreTradesJob, ScoreJobPayloadSchema, type ScoreJobPayload } from './score-trades.job';

@@ -1,0 +1,124 @@
+import type { BiasFeatures, MlCandle } from '@tt/shared';
+
+export interface ContextTrade {
+  id: string;
+  symbol: string;
+  side: 'BUY' | 'SELL';
+  qty: string;
+  price: string;
+  ts: Date;
+}
+
+export interface ExitLots {
+  /** Quantity-weighted hours the closed lots were open. */
+  heldHours: number;
+  pnlQuote: string;
+  /** pnl as a fraction of the lots' cost. */
+  pnlPct: number;
+  /** Earliest entry among the lots and the lowest entry price, for the stop check. */
+  firstEntryTs: Date;
+  entryPrices: number[];
+}
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Calendar day of a timestamp in the user's time zone (day boundaries are the trader's, not UTC's). */
+export function localDay(ts: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ts);
+}
+
+/** Index of the last candle that closed at or before `ts`. */
+function lastClosedIndex(candles: readonly MlCandle[], ts: number): number {
+  let lo = 0;
+  let hi = candles.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (Date.parse(candles[mid]!.ts) + HOUR <= ts) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+function pctAboveSupport(candles: readonly MlCandle[], ts: number): number | null {
+  const last = lastClosedIndex(candles, ts);
+  if (last < 72) return null;
+  let low = Infinity;
+  for (let i = last - 72; i < last; i++) low = Math.min(low, candles[i]!.low);
+  return candles[last]!.close / low - 1;
+}
+
+function stopLossHit(candles: readonly MlCandle[], lots: ExitLots, exitTs: number, stopPct: number): boolean | null {
+  if (candles.length === 0 || lots.entryPrices.length === 0) return null;
+  const stop = Math.max(...lots.entryPrices) * (1 - stopPct);
+  const from = lots.firstEntryTs.getTime();
+  for (const c of candles) {
+    const open = Date.parse(c.ts);
+    if (open >= from && open + HOUR <= exitTs && c.low <= stop) return true;
+  }
+  return false;
+}
+
+/**
+ * The trade-history part of each trade's features (the ML contract's context fields), from the
+ * user's whole history in time order: what came before a trade, never what came after.
+ */
+export function buildTradeContext(input: {
+  trades: readonly ContextTrade[];
+  exits: ReadonlyMap<string, ExitLots>;
+  candlesBySymbol: ReadonlyMap<string, MlCandle[]>;
+  timeZone: string;
+  stopLossPct: number;
+}): Map<string, BiasFeatures> {
+  const perDay = new Map<string, number>();
+  const dayOf = new Map<string, string>();
+  for (const t of input.trades) {
+    const day = localDay(t.ts, input.timeZone);
+    dayOf.set(t.id, day);
+    perDay.set(day, (perDay.get(day) ?? 0) + 1);
+  }
+  const medianPerDay = median([...perDay.values()]);
+
+  const out = new Map<string, BiasFeatures>();
+  let lastLosingExit: { ts: number; pnl: number } | null = null;
+  let prevEntryCost: number | null = null;
+  for (const t of input.trades) {
+    const ts = t.ts.getTime();
+    const candles = input.candlesBySymbol.get(t.symbol) ?? [];
+    const features: BiasFeatures = {
+      side: t.side,
+      symbol: t.symbol,
+      trades_today: perDay.get(dayOf.get(t.id)!) ?? null,
+      median_trades_per_day: medianPerDay,
+    };
+    if (t.side === 'BUY') {
+      const cost = Number(t.qty) * Number(t.price);
+      features.minutes_since_last_losing_exit = lastLosingExit ? (ts - lastLosingExit.ts) / MINUTE : null;
+      features.last_losing_exit_pnl = lastLosingExit?.pnl ?? null;
+      features.size_vs_prev_entry = prevEntryCost ? cost / prevEntryCost : null;
+      features.pct_above_support = pctAboveSupport(candles, ts);
+      prevEntryCost = cost;
+    } else {
+      const lots = input.exits.get(t.id);
+      if (lots) {
+        features.held_hours = lots.heldHours;
+        features.pnl_exit = lots.pnlPct;
+        features.pnl_exit_quote = lots.pnlQuote;
+        features.stop_loss_hit = stopLossHit(candles, lots, ts, input.stopLossPct);
+        if (lots.pnlPct < 0) lastLosingExit = { ts, pnl: lots.pnlPct };
+      }
+    }
+    out.set(t.id, features);
+  }
+  return out;
+}

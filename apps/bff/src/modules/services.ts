@@ -1,0 +1,82 @@
+import { createAdapters } from '@tt/adapters';
+import type { Platform } from '../platform';
+import { createBrokerConnectionsService } from './brokers';
+import { createCoachEventsService } from './coach-events';
+import { createMarketDataService } from './market-data';
+import { createPositionsService } from './positions';
+import { createRulesService } from './rules';
+import { createTradesService } from './trades';
+import { createImportsService, importTradesJob } from './imports';
+import { scoreTradesJob, type ScoreJobPayload } from './scoring';
+import type { JobDefinition } from '../infra/jobs';
+import { createIdentityServices, type IdentityOptions } from './auth';
+import { createExportRepository, createPrivacyService } from './privacy';
+import { createClientEventsService } from './realtime';
+
+export interface ServicesOptions {
+  /** Accounts and sessions: tests lower the Argon2 cost here. */
+  identity?: IdentityOptions;
+}
+
+/**
+ * Builds every feature service once per process from the platform's ports, passing each only
+ * what it uses. Routes (bff role) and job handlers (worker role) share these instances.
+ */
+export function createServices(platform: Platform, options: ServicesOptions = {}) {
+  const { database, jobs, cache, pubsub, vault, ml, logger, config } = platform;
+  const db = database.db;
+  const adapters = createAdapters({
+    coinbase: config.brokers.coinbase,
+    binance: config.brokers.binance,
+    logger: logger.child({ component: 'broker-http' }),
+  });
+  const identity = createIdentityServices({ db, cache, pubsub, logger, config }, options.identity);
+  const brokers = createBrokerConnectionsService({ db, cache, vault, adapters, logger, audit: identity.audit });
+  const events = createCoachEventsService({ db, pubsub });
+  const marketData = createMarketDataService({ db });
+  const positions = createPositionsService({ db, marketData });
+  const trades = createTradesService({ db });
+
+  let scoreJob: JobDefinition<ScoreJobPayload>;
+  const rules = createRulesService({
+    db,
+    // A rule change re-tags every trade of the user in the background.
+    onChange: async (userId) => {
+      await jobs.enqueue(scoreJob, { userId }, { jobId: `rescore-${userId}-${Date.now()}` });
+    },
+  });
+  scoreJob = scoreTradesJob({ db, ml, marketData, rules, events });
+  const importJob = importTradesJob({ db, brokers, marketData, positions, events, jobs, scoreJob: () => scoreJob });
+  const imports = createImportsService({ db, jobs, brokers, importJob: () => importJob });
+  const privacy = createPrivacyService({
+    auth: identity.auth,
+    sessions: identity.sessions,
+    audit: identity.audit,
+    users: identity.users,
+    exports: createExportRepository(db),
+    brokerConnections: (userId) => brokers.list(userId),
+    rules: (userId) => rules.list(userId),
+    // Tokens are revoked at each exchange before the rows that hold them go.
+    beforeUserDelete: [(userId) => brokers.revokeAllForUser(userId)],
+    pubsub,
+    logger,
+  });
+  const clientEvents = createClientEventsService({ db, trades, ml });
+
+  return {
+    identity,
+    privacy,
+    adapters,
+    brokers,
+    events,
+    marketData,
+    positions,
+    trades,
+    rules,
+    imports,
+    clientEvents,
+    jobDefinitions: [importJob, scoreJob] as JobDefinition<never>[],
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { defineErrors, type BiasLabel, type PositionDto, type TradeDetailDto, type TradeDto, type TradeListQuery } from '@tt/shared';
+import type { Database } from '@tt/db';
+import { decodeCursor, page } from '../../lib/cursor';
+import {
+  exitPnlForTrades,
+  getTrade,
+  listTrades,
+  tagsForTrades,
+  tradeDetailParts,
+} from './trades.repository';
+
+export const TradeErrors = defineErrors('TRADES', { NOT_FOUND: [404, 'Trade not found'] });
+
+type TradeRow = Awaited<ReturnType<typeof listTrades>>[number];
+type LotRow = Awaited<ReturnType<typeof tradeDetailParts>>['lots'][number];
+
+export function toPositionDto(lot: LotRow): PositionDto {
+  return {
+    id: lot.id,
+    broker: lot.broker,
+    symbol: lot.symbol,
+    entryTradeId: lot.entryTradeId,
+    exitTradeId: lot.exitTradeId,
+    qty: lot.qty,
+    entryPrice: lot.entryPrice,
+    exitPrice: lot.exitPrice,
+    entryFee: lot.entryFee,
+    exitFee: lot.exitFee,
+    entryTs: lot.entryTs.toISOString(),
+    exitTs: lot.exitTs?.toISOString() ?? null,
+    heldHours: lot.heldHours,
+    pnlQuote: lot.pnlQuote,
+    pnlPct: lot.pnlPct,
+    mae: lot.mae,
+    mfe: lot.mfe,
+  };
+}
+
+export interface TradesService {
+  list(userId: string, query: TradeListQuery): Promise<{ items: TradeDto[]; nextCursor: string | null }>;
+  detail(userId: string, tradeId: string): Promise<TradeDetailDto>;
+  bias(userId: string, tradeId: string): Promise<{ items: TradeDetailDto['tags'] }>;
+}
+
+export function createTradesService(deps: { db: Database }): TradesService {
+  const findOwn = async (userId: string, tradeId: string) => {
+    const trade = z.uuid().safeParse(tradeId).success ? await getTrade(deps.db, userId, tradeId) : null;
+    if (!trade) throw TradeErrors.NOT_FOUND();
+    return trade;
+  };
+
+  async function toDtos(rows: TradeRow[]): Promise<TradeDto[]> {
+    const ids = rows.map((r) => r.id);
+    const [tags, pnl] = await Promise.all([tagsForTrades(deps.db, ids), exitPnlForTrades(deps.db, ids)]);
+    const labels = new Map<string, { label: BiasLabel; confidence: number }[]>();
+    for (const t of tags) labels.set(t.tradeId, [...(labels.get(t.tradeId) ?? []), { label: t.label as BiasLabel, confidence: t.confidence }]);
+    const pnlById = new Map(pnl.map((p) => [p.tradeId!, p]));
+    return rows.map((r) => {
+      const p = pnlById.get(r.id);
+      return {
+        id: r.id,
+        broker: r.broker,
+        extId: r.extId,
+        symbol: r.symbol,
+        side: r.side as 'BUY' | 'SELL',
+        qty: r.qty,
+        price: r.price,
+        fee: r.fee,
+        feeAsset: r.feeAsset,
+        feeQuote: r.feeQuote,
+        ts: r.ts.toISOString(),
+        source: r.source as 'api' | 'csv',
+        labels: (labels.get(r.id) ?? []).sort((a, b) => b.confidence - a.confidence),
+        pnlQuote: p?.pnlQuote ?? null,
+        pnlPct: p && Number(p.cost) !== 0 ? Number(p.pnlQuote) / Number(p.cost) : null,
+        heldHours: p?.heldHours == null ? null : Number(p.heldHours),
+      };
+    });
+  }
+
+  return {
+    async list(userId, query) {
+      const rows = await listTrades(deps.db, userId, {
+        since: query.since ? new Date(query.since) : undefined,
+        until: query.until ? new Date(query.until) : undefined,
+        symbol: query.symbol,
+        side: query.side,
+        label: query.label,
+        before: decodeCursor(query.cursor),
+        limit: query.limit,
+      });
+      const dtos = await toDtos(rows);
+      const byId = new Map(dtos.map((d) => [d.id, d]));
+      return page(rows, query.limit, (r) => ({ ts: r.ts, id: r.id }), (r) => byId.get(r.id)!);
+    },
+    async detail(userId, tradeId) {
+      const trade = await findOwn(userId, tradeId);
+      const [dto] = await toDtos([trade]);
+      const parts = await tradeDetailParts(deps.db, trade.id);
+      const tags = parts.tags
+        .sort((a, b) => b.confidence - a.confidence)
+        .map((t) => ({ label: t.label as BiasLabel, confidence: t.confidence, reasons: t.reasons as string[], features: t.features as TradeDetailDto['features'] & object }));
+      return {
+        ...dto!,
+        meta: trade.meta as Record<string, unknown>,
+        positions: parts.lots.map(toPositionDto),
+        tags,
+        features: tags[0]?.features ?? null,
+        reflections: parts.reflections.map((r) => ({
+          id: r.id,
+          label: r.label,
+          tone: r.tone,
+          text: r.text,
+          feedback: (r.feedback as 'up' | 'down' | null) ?? null,
+          createdAt: r.createdAt.toISOString(),
+        })),
+        notes: parts.notes.map((n) => ({ id: n.id, text: n.text, createdAt: n.createdAt.toISOString() })),
+      };
+    },
+    async bias(userId, tradeId) {
+      const detail = await this.detail(userId, tradeId);
+      return { items: detail.tags };
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type AppConfig } from '../config/config';
+import { createLogger } from '../logger';
+import { createPlatform, type Platform, type PlatformOverrides } from '../platform';
+import { buildApp } from '../app';
+import { createMetricsRegistry } from '../observability/metrics-registry';
+import { registerJobHandlers } from '../jobs';
+import { createServices, type Services, type ServicesOptions } from '../modules/services';
+import { FAST_TEST_ARGON2 } from '../modules/auth/auth.test-support';
+
+export interface TestApp {
+  app: FastifyInstance;
+  platform: Platform;
+  services: Services;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Extra environment, e.g. DATABASE_URL/REDIS_URL for the scaled drivers. */
+  env?: Record<string, string>;
+  overrides?: PlatformOverrides;
+  /** Start the job workers in this process (default true), like embedded mode. */
+  worker?: boolean;
+  mountSandbox?: boolean;
+  /** Service knobs; Argon2 runs at its lowest cost unless a test sets `identity.argon2`. */
+  services?: ServicesOptions;
+}
+
+/**
+ * A whole BFF on throwaway embedded drivers (in-memory PGlite unless DATABASE_URL is given, a temp
+ * data dir for keys and blobs), for route tests through `app.inject`.
+ */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tt-test-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    METRICS_PORT: '0',
+    PUBLIC_ORIGIN: 'http://127.0.0.1:3000',
+    ...options.env,
+  });
+  // In-memory PGlite: tests never touch the disk database.
+  const testConfig: AppConfig =
+    config.database.driver === 'pglite' ? { ...config, database: { driver: 'pglite', dataDir: null } } : config;
+  const logger = createLogger(testConfig.logLevel);
+  const metrics = createMetricsRegistry();
+  const platform = await createPlatform(testConfig, logger, options.overrides);
+  const services = createServices(platform, {
+    ...options.services,
+    identity: { argon2: FAST_TEST_ARGON2, ...options.services?.identity },
+  });
+  if (options.worker !== false) {
+    registerJobHandlers(platform, services, metrics);
+    await platform.jobs.start();
+  }
+  const app = await buildApp({ platform, services, metrics, mountSandbox: options.mountSandbox ?? false });
+  await app.ready();
+  return {
+    app,
+    platform,
+    services,
+    config: testConfig,
+    async close() {
+      await app.close();
+      await platform.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

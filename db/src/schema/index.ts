@@ -1,0 +1,4 @@
+export * from './users';
+export * from './brokers';
+export * from './trades';
+export * from './activity';
