@@ -16,11 +16,11 @@ import { z } from 'zod';
 import { openDatabase } from '@tt/db';
 import {
   QUEUES,
-  createBullMqJobQueue,
   createEmbeddedJobQueue,
   type JobDefinition,
   type JobQueue,
 } from '../apps/bff/src/infra/jobs';
+import { createBullMqJobQueue } from '../apps/bff/src/infra/jobs/bullmq-job-queue';
 
 const N = Number(process.env.JOBS_BENCH_N ?? 5000);
 const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

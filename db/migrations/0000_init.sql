@@ -28,6 +28,7 @@ CREATE TABLE "rules" (
 	"kind" text NOT NULL,
 	"params" jsonb NOT NULL,
 	"provenance" jsonb,
+	"feedback" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"active" boolean DEFAULT true NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -229,7 +230,9 @@ CREATE TABLE "simulations" (
 	"user_id" uuid NOT NULL,
 	"cache_key" text NOT NULL,
 	"request" jsonb NOT NULL,
-	"result" jsonb NOT NULL,
+	"status" text DEFAULT 'done' NOT NULL,
+	"result" jsonb,
+	"error" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

@@ -21,8 +21,7 @@ export interface DatabaseHandle {
 }
 
 export type DatabaseOptions =
-  | { driver: 'postgres'; url: string; poolSize?: number }
-  | { driver: 'pglite'; dataDir: string | null };
+  { driver: 'postgres'; url: string; poolSize?: number } | { driver: 'pglite'; dataDir: string | null };
 
 // Serialises concurrent start-ups (two BFFs and a worker) so migrations apply once.
 const MIGRATION_LOCK = 7_263_001;

@@ -48,7 +48,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(problems);
-  await app.register(securityHeaders, { llmOrigin: platform.config.llm ? new URL(platform.config.llm.baseUrl).origin : undefined });
+  await app.register(securityHeaders, {
+    llmOrigin: platform.config.llm ? new URL(platform.config.llm.baseUrl).origin : undefined,
+  });
   await app.register(httpMetrics, { registry: options.metrics });
   await app.register(health, {
     checks: [

@@ -33,7 +33,8 @@ export const REDACT_PATHS = [
   ].flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
 ];
 
-const SECRET_QUERY = /([?&](?:code|state|token|access_token|refresh_token|signature|apiKey|code_verifier)=)[^&#]*/gi;
+const SECRET_QUERY =
+  /([?&](?:code|state|token|access_token|refresh_token|signature|apiKey|code_verifier)=)[^&#]*/gi;
 
 /** URLs are logged without the values of parameters that carry credentials (OAuth callbacks). */
 export function redactUrl(url: string): string {

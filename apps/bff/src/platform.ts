@@ -54,13 +54,17 @@ export async function createPlatform(
     ? overrides.jobs(database, redis)
     : config.redisUrl
       ? // Scaled drivers load only when configured: their SDKs cost a second of start-up.
-        (await import('./infra/jobs/bullmq-job-queue')).createBullMqJobQueue({ redisUrl: config.redisUrl, logger })
+        (await import('./infra/jobs/bullmq-job-queue')).createBullMqJobQueue({
+          redisUrl: config.redisUrl,
+          logger,
+        })
       : createEmbeddedJobQueue({ db: database.db, driver: database.driver, logger });
   const blobs =
     config.blobs.driver === 's3'
       ? (await import('./infra/blobs/s3-blob-store')).createS3BlobStore(config.blobs)
       : createFileBlobStore(config.blobs.dir);
-  const keys = config.keys.driver === 'env' ? parseKeySpec(config.keys.spec) : loadFileKeyStore(config.keys.dir);
+  const keys =
+    config.keys.driver === 'env' ? parseKeySpec(config.keys.spec) : loadFileKeyStore(config.keys.dir);
   const ml =
     overrides.ml ??
     (config.ml.mode === 'http'

@@ -39,7 +39,11 @@ export function loadConfigOrExit(): AppConfig {
  * Starts one process in a role: `all` (embedded: HTTP, worker and ML in one), `bff` (HTTP only)
  * or `worker` (jobs only). Shutdown runs in order: HTTP and sockets, workers, pools.
  */
-export async function startProcess(config: AppConfig, role: Role, logger: Logger = createLogger(config.logLevel)): Promise<RunningProcess> {
+export async function startProcess(
+  config: AppConfig,
+  role: Role,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningProcess> {
   const metrics = createMetricsRegistry();
   const platform = await createPlatform(config, logger);
   const services = createServices(platform);
@@ -50,15 +54,23 @@ export async function startProcess(config: AppConfig, role: Role, logger: Logger
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (role !== 'worker') {
-    app = await buildApp({ platform, services, metrics, webRoot: WEB_ROOT, mountSandbox: config.brokers.sandbox && !config.env.COINBASE_CLIENT_ID });
+    app = await buildApp({
+      platform,
+      services,
+      metrics,
+      webRoot: WEB_ROOT,
+      mountSandbox: config.brokers.sandbox && !config.env.COINBASE_CLIENT_ID,
+    });
     url = await app.listen({ host: config.http.host, port: config.http.port });
   }
   let metricsServer: Server | undefined;
   if (config.http.metricsPort > 0) {
-    metricsServer = await startMetricsServer(metrics, config.http.host, config.http.metricsPort).catch((err: Error) => {
-      logger.warn({ err: { message: err.message } }, 'metrics listener not started');
-      return undefined;
-    });
+    metricsServer = await startMetricsServer(metrics, config.http.host, config.http.metricsPort).catch(
+      (err: Error) => {
+        logger.warn({ err: { message: err.message } }, 'metrics listener not started');
+        return undefined;
+      },
+    );
   }
   logger.info({ role, url, drivers: platform.drivers }, 'trading twin started');
 
@@ -66,7 +78,9 @@ export async function startProcess(config: AppConfig, role: Role, logger: Logger
   const stop = () => {
     stopping ??= (async () => {
       await app?.close();
-      await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+      await new Promise<void>((resolve) =>
+        metricsServer ? metricsServer.close(() => resolve()) : resolve(),
+      );
       await platform.close();
     })();
     return stopping;

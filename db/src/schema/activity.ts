@@ -80,7 +80,12 @@ export const simulations = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     cacheKey: text('cache_key').notNull(),
     request: jsonb('request').notNull(),
-    result: jsonb('result').notNull(),
+    /** queued | running (in q_sim) | done | failed */
+    status: text('status').notNull().default('done'),
+    /** The SimulationResult once done. */
+    result: jsonb('result'),
+    /** The problem (code, status, detail, errors) a failed run answers with. */
+    error: jsonb('error'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('simulations_user_key_uq').on(t.userId, t.cacheKey)],

@@ -1,4 +1,16 @@
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz } from './columns';
 
 export const users = pgTable('users', {
@@ -45,7 +57,9 @@ export const audits = pgTable(
     meta: jsonb('meta').notNull().default({}),
     ipHash: text('ip_hash'),
     /** Millisecond precision, so a JavaScript Date carries the exact value into a page cursor. */
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 })
+      .notNull()
+      .defaultNow(),
   },
   (t) => [index('audits_user_created_idx').on(t.userId, t.createdAt, t.id)],
 );
@@ -61,6 +75,11 @@ export const rules = pgTable(
     params: jsonb('params').notNull(),
     /** Where each personalised number came from (prior, evidence, feedback); null when set by hand. */
     provenance: jsonb('provenance'),
+    /**
+     * Votes on reflections that personalisation has counted, by reflection id; kept when a re-score
+     * replaces the reflection they were given on, so a vote keeps its weight.
+     */
+    feedback: jsonb('feedback').$type<Record<string, 'up' | 'down'>>().notNull().default({}),
     active: boolean('active').notNull().default(true),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },

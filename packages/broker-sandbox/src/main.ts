@@ -19,7 +19,10 @@ if (!parsed.success) {
 }
 const env = parsed.data;
 
-const app = await createSandboxApp({ logger: true, ...(env.SANDBOX_SEED === undefined ? {} : { seed: env.SANDBOX_SEED }) });
+const app = await createSandboxApp({
+  logger: true,
+  ...(env.SANDBOX_SEED === undefined ? {} : { seed: env.SANDBOX_SEED }),
+});
 await app.listen({ port: env.SANDBOX_PORT, host: env.HOST });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -34,7 +34,9 @@ async function registerSandbox(app: FastifyInstance, state: SandboxState): Promi
       case 'binance':
         return binanceError(reply, status, status >= 500 ? -1000 : -1100, message);
       case 'sandbox':
-        return reply.code(status).send({ error: status >= 500 ? 'server_error' : 'invalid_request', message });
+        return reply
+          .code(status)
+          .send({ error: status >= 500 ? 'server_error' : 'invalid_request', message });
     }
   });
 
@@ -61,7 +63,9 @@ export interface SandboxControls {
   binanceKeys: BinanceKeyRegistry;
 }
 
-async function buildSandboxApp(opts: SandboxOptions & { logger?: boolean }): Promise<{ app: FastifyInstance; state: SandboxState }> {
+async function buildSandboxApp(
+  opts: SandboxOptions & { logger?: boolean },
+): Promise<{ app: FastifyInstance; state: SandboxState }> {
   const app = Fastify({ logger: opts.logger ?? false });
   const state = createSandboxState(opts);
   await registerSandbox(app, state);
@@ -69,7 +73,9 @@ async function buildSandboxApp(opts: SandboxOptions & { logger?: boolean }): Pro
 }
 
 /** A standalone sandbox app with the plugin at `/`; not listening yet. */
-export async function createSandboxApp(opts: SandboxOptions & { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function createSandboxApp(
+  opts: SandboxOptions & { logger?: boolean } = {},
+): Promise<FastifyInstance> {
   return (await buildSandboxApp(opts)).app;
 }
 

@@ -1,4 +1,8 @@
-import { WEIGHT_LIMIT_PER_MINUTE, SAPI_WEIGHT_LIMIT_PER_MINUTE, WeightLimiter } from './binance/binance-weights';
+import {
+  WEIGHT_LIMIT_PER_MINUTE,
+  SAPI_WEIGHT_LIMIT_PER_MINUTE,
+  WeightLimiter,
+} from './binance/binance-weights';
 import { BinanceKeyRegistry } from './binance/binance-keys';
 import { OAuthStore } from './coinbase/coinbase-oauth.store';
 import { FaultController } from './faults/faults';
@@ -12,7 +16,7 @@ export interface SandboxOptions {
   now?: () => Date;
 }
 
-export const DEFAULT_SEED = 1;
+const DEFAULT_SEED = 1;
 
 /** Everything one sandbox instance holds; nothing is shared between instances. */
 export interface SandboxState {

@@ -29,7 +29,10 @@ export const NewPasswordSchema = z
   });
 
 /** A password offered to sign in or confirm: never checked against the policy, only bounded. */
-export const PasswordInputSchema = z.string().min(1).max(PASSWORD_MAX_LENGTH * 4);
+export const PasswordInputSchema = z
+  .string()
+  .min(1)
+  .max(PASSWORD_MAX_LENGTH * 4);
 
 export const SignupRequestSchema = z.object({ email: EmailSchema, password: NewPasswordSchema });
 export type SignupRequest = z.infer<typeof SignupRequestSchema>;
@@ -75,7 +78,9 @@ export type CoachTone = z.infer<typeof CoachToneSchema>;
 /** `PATCH /api/me/settings`: the zone sets day and week boundaries for digests and rules. */
 export const UpdateSettingsRequestSchema = z
   .object({ timeZone: TimeZoneSchema.optional(), tone: CoachToneSchema.optional() })
-  .refine((s) => s.timeZone !== undefined || s.tone !== undefined, { message: 'Send timeZone, tone or both' });
+  .refine((s) => s.timeZone !== undefined || s.tone !== undefined, {
+    message: 'Send timeZone, tone or both',
+  });
 export type UpdateSettingsRequest = z.infer<typeof UpdateSettingsRequestSchema>;
 
 /** `GET /api/auth/me`, and the body of signup, login and settings answers. */

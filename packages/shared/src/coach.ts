@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { BiasLabelSchema } from './ml';
 
 /** `import.progress`: where an import stands; sent as each phase advances. */
-export const ImportPhaseSchema = z.enum(['queued', 'fetching', 'candles', 'pairing', 'scoring', 'done', 'failed']);
+export const ImportPhaseSchema = z.enum([
+  'queued',
+  'fetching',
+  'candles',
+  'pairing',
+  'scoring',
+  'done',
+  'failed',
+]);
 export type ImportPhase = z.infer<typeof ImportPhaseSchema>;
 export const ImportStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed']);
 export type ImportStatus = z.infer<typeof ImportStatusSchema>;
@@ -85,5 +93,9 @@ export const ImportDtoSchema = z.object({
 export type ImportDto = z.infer<typeof ImportDtoSchema>;
 
 /** `POST /api/trades/import` answers 202 with this. */
-export const ImportAcceptedSchema = z.object({ jobId: z.string(), importId: z.string(), status: ImportStatusSchema });
+export const ImportAcceptedSchema = z.object({
+  jobId: z.string(),
+  importId: z.string(),
+  status: ImportStatusSchema,
+});
 export type ImportAccepted = z.infer<typeof ImportAcceptedSchema>;

@@ -287,13 +287,56 @@ export const ReflectResponseSchema = z.object({
 });
 export type ReflectResponse = z.infer<typeof ReflectResponseSchema>;
 
+/** Where one personalised threshold came from (blueprint §6 v1.1): prior, evidence, votes, bounds. */
+export const ThresholdProvenanceSchema = z.object({
+  /** The number in force (the posterior mean, clamped to the bounds and rounded). */
+  value: z.number(),
+  /** DEFAULT_RULE_PARAMS: the prior's mean. */
+  default: z.number(),
+  priorSd: z.number(),
+  lower: z.number(),
+  upper: z.number(),
+  /** The user's own trades that had this feature. */
+  evidenceN: z.number().int(),
+  /** Which quantile of the user's feature values the evidence estimates. */
+  quantile: z.number(),
+  /** Null when fewer trades than needed had the feature (then only prior and votes count). */
+  evidenceEstimate: z.number().nullable(),
+  evidenceSe: z.number().nullable(),
+  feedbackUp: z.number().int(),
+  feedbackDown: z.number().int(),
+  posteriorMean: z.number(),
+  posteriorSd: z.number(),
+  clamped: z.boolean(),
+});
+export type ThresholdProvenance = z.infer<typeof ThresholdProvenanceSchema>;
+
+/**
+ * `personalised`: the numbers came from the Bayesian update, one entry per parameter.
+ * `reset`: the user put the rule back to the default and switched personalisation off for it.
+ * A rule set by hand (or a kind without a rule) has no provenance (null).
+ */
+export const RuleProvenanceSchema = z.discriminatedUnion('source', [
+  z.object({
+    source: z.literal('personalised'),
+    method: z.string(),
+    computedAt: z.string(),
+    /** The user's trades when it ran (personalisation needs at least `minTrades`). */
+    trades: z.number().int(),
+    minTrades: z.number().int(),
+    thresholds: z.record(z.string(), ThresholdProvenanceSchema),
+  }),
+  z.object({ source: z.literal('reset'), resetAt: z.string(), note: z.string() }),
+]);
+export type RuleProvenance = z.infer<typeof RuleProvenanceSchema>;
+
 /** A rule as `GET /api/rules` lists it: the user's own, or the default for its kind. */
 export const RuleDtoSchema = z.object({
   kind: RuleKindSchema,
   params: z.record(z.string(), z.number()),
   active: z.boolean(),
   /** Where each number came from when personalisation set it; null when set by hand or default. */
-  provenance: z.unknown(),
+  provenance: RuleProvenanceSchema.nullable(),
   isDefault: z.boolean(),
   updatedAt: z.string().nullable(),
 });
@@ -303,3 +346,14 @@ export const RuleUpsertRequestSchema = z.object({
   params: z.record(z.string(), z.unknown()),
   active: z.boolean().optional(),
 });
+
+/**
+ * `POST /api/rules/reset`: `default` puts the kind back to DEFAULT_RULE_PARAMS (and, for the
+ * personalised kinds, keeps personalisation off for it); `personalised` runs personalisation for
+ * it now and keeps it on.
+ */
+export const RuleResetRequestSchema = z.object({
+  kind: RuleKindSchema,
+  to: z.enum(['default', 'personalised']).default('default'),
+});
+export type RuleResetRequest = z.input<typeof RuleResetRequestSchema>;

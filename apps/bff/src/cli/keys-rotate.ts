@@ -106,7 +106,12 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(config.logLevel, pino.destination(2));
   const database = await openDatabase(config.database);
   try {
-    const result = await rotateKeys({ config, db: database.db, logger, rewrapOnly: argv.includes('--rewrap-only') });
+    const result = await rotateKeys({
+      config,
+      db: database.db,
+      logger,
+      rewrapOnly: argv.includes('--rewrap-only'),
+    });
     console.log(JSON.stringify(result, null, 2));
     return result.tables.some((t) => t.failed.length > 0) ? 1 : 0;
   } finally {

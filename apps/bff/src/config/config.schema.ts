@@ -46,7 +46,11 @@ export const EnvSchema = z.object({
   ML_URL: optionalUrl,
   ML_HMAC_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ML_PORT: port(3100),
-  ML_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
+  ML_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * 1024 * 1024),
 
   S3_ENDPOINT: optionalUrl,
   S3_BUCKET: optionalString,

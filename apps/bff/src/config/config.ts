@@ -9,13 +9,29 @@ export interface AppConfig {
   database: { driver: 'postgres'; url: string } | { driver: 'pglite'; dataDir: string | null };
   redisUrl: string | undefined;
   ml: { mode: 'http'; url: string; hmacSecret: string; bodyLimitBytes: number } | { mode: 'in-process' };
-  blobs: { driver: 's3'; endpoint: string; bucket: string; region: string; accessKeyId?: string; secretAccessKey?: string } | { driver: 'files'; dir: string };
+  blobs:
+    | {
+        driver: 's3';
+        endpoint: string;
+        bucket: string;
+        region: string;
+        accessKeyId?: string;
+        secretAccessKey?: string;
+      }
+    | { driver: 'files'; dir: string };
   keys: { driver: 'env'; spec: string } | { driver: 'file'; dir: string };
   llm: { baseUrl: string; apiKey: string | undefined; model: string } | undefined;
   brokers: {
     /** Mount the sandbox under /sandbox and point the adapters at it. */
     sandbox: boolean;
-    coinbase: { clientId: string; clientSecret: string; apiBaseUrl: string; authorizeUrl: string; tokenUrl: string; revokeUrl: string };
+    coinbase: {
+      clientId: string;
+      clientSecret: string;
+      apiBaseUrl: string;
+      authorizeUrl: string;
+      tokenUrl: string;
+      revokeUrl: string;
+    };
     binance: { enabled: boolean; apiBaseUrl: string };
   };
   hibpEnabled: boolean;
@@ -57,7 +73,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       : { driver: 'pglite', dataDir: resolve(dataDir, 'pg') },
     redisUrl: env.REDIS_URL,
     ml: env.ML_URL
-      ? { mode: 'http', url: env.ML_URL, hmacSecret: env.ML_HMAC_SECRET!, bodyLimitBytes: env.ML_BODY_LIMIT_BYTES }
+      ? {
+          mode: 'http',
+          url: env.ML_URL,
+          hmacSecret: env.ML_HMAC_SECRET!,
+          bodyLimitBytes: env.ML_BODY_LIMIT_BYTES,
+        }
       : { mode: 'in-process' },
     blobs: env.S3_ENDPOINT
       ? {
@@ -69,30 +90,38 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
           ...(env.S3_SECRET_ACCESS_KEY ? { secretAccessKey: env.S3_SECRET_ACCESS_KEY } : {}),
         }
       : { driver: 'files', dir: resolve(dataDir, 'blobs') },
-    keys: env.APP_ENCRYPTION_KEYS ? { driver: 'env', spec: env.APP_ENCRYPTION_KEYS } : { driver: 'file', dir: resolve(dataDir, 'keys') },
-    llm: env.LLM_BASE_URL ? { baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, model: env.LLM_MODEL } : undefined,
+    keys: env.APP_ENCRYPTION_KEYS
+      ? { driver: 'env', spec: env.APP_ENCRYPTION_KEYS }
+      : { driver: 'file', dir: resolve(dataDir, 'keys') },
+    llm: env.LLM_BASE_URL
+      ? { baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, model: env.LLM_MODEL }
+      : undefined,
     brokers: {
       sandbox,
-      coinbase: sandbox && !env.COINBASE_CLIENT_ID
-        ? {
-            clientId: 'trading-twin-sandbox',
-            clientSecret: 'sandbox-client-secret',
-            apiBaseUrl: sandboxBase,
-            authorizeUrl: `${sandboxBase}/oauth/authorize`,
-            tokenUrl: `${sandboxBase}/oauth/token`,
-            revokeUrl: `${sandboxBase}/oauth/revoke`,
-          }
-        : {
-            clientId: env.COINBASE_CLIENT_ID ?? '',
-            clientSecret: env.COINBASE_CLIENT_SECRET ?? '',
-            apiBaseUrl: env.COINBASE_API_BASE_URL,
-            authorizeUrl: env.COINBASE_OAUTH_AUTHORIZE_URL,
-            tokenUrl: env.COINBASE_OAUTH_TOKEN_URL,
-            revokeUrl: env.COINBASE_OAUTH_REVOKE_URL,
-          },
+      coinbase:
+        sandbox && !env.COINBASE_CLIENT_ID
+          ? {
+              clientId: 'trading-twin-sandbox',
+              clientSecret: 'sandbox-client-secret',
+              apiBaseUrl: sandboxBase,
+              authorizeUrl: `${sandboxBase}/oauth/authorize`,
+              tokenUrl: `${sandboxBase}/oauth/token`,
+              revokeUrl: `${sandboxBase}/oauth/revoke`,
+            }
+          : {
+              clientId: env.COINBASE_CLIENT_ID ?? '',
+              clientSecret: env.COINBASE_CLIENT_SECRET ?? '',
+              apiBaseUrl: env.COINBASE_API_BASE_URL,
+              authorizeUrl: env.COINBASE_OAUTH_AUTHORIZE_URL,
+              tokenUrl: env.COINBASE_OAUTH_TOKEN_URL,
+              revokeUrl: env.COINBASE_OAUTH_REVOKE_URL,
+            },
       binance: {
         enabled: env.BINANCE_ENABLED ?? sandbox,
-        apiBaseUrl: sandbox && !env.COINBASE_CLIENT_ID && !source.BINANCE_API_BASE_URL ? sandboxBase : env.BINANCE_API_BASE_URL,
+        apiBaseUrl:
+          sandbox && !env.COINBASE_CLIENT_ID && !source.BINANCE_API_BASE_URL
+            ? sandboxBase
+            : env.BINANCE_API_BASE_URL,
       },
     },
     hibpEnabled: env.HIBP_ENABLED ?? false,

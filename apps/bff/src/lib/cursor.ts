@@ -34,7 +34,12 @@ export const PageQuerySchema = z.object({
 });
 
 /** `{ items, nextCursor }` with `nextCursor` null on the last page (DESIGN §5). */
-export function page<T, R>(rows: R[], limit: number, position: (row: R) => CursorPosition, map: (row: R) => T) {
+export function page<T, R>(
+  rows: R[],
+  limit: number,
+  position: (row: R) => CursorPosition,
+  map: (row: R) => T,
+) {
   const last = rows.length === limit ? rows[rows.length - 1] : undefined;
   return { items: rows.map(map), nextCursor: last ? encodeCursor(position(last)) : null };
 }

@@ -32,7 +32,10 @@ export async function registerModules(app: FastifyInstance, context: ModuleConte
   // Request security, in order: cookies, CSRF (before any body or session work), the session,
   // rate limits (keyed on the session), then idempotency (appended after each route's own auth).
   await app.register(cookies);
-  await app.register(csrf, { publicOrigin: context.platform.config.http.publicOrigin, exemptPrefixes: ['/sandbox/'] });
+  await app.register(csrf, {
+    publicOrigin: context.platform.config.http.publicOrigin,
+    exemptPrefixes: ['/sandbox/'],
+  });
   await app.register(authSession, { resolveToken: (token) => identity.sessions.resolve(token) });
   await app.register(rateLimits, { redis: context.platform.redis });
   await app.register(idempotency, {

@@ -31,7 +31,14 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
     logger: logger.child({ component: 'broker-http' }),
   });
   const identity = createIdentityServices({ db, cache, pubsub, logger, config }, options.identity);
-  const brokers = createBrokerConnectionsService({ db, cache, vault, adapters, logger, audit: identity.audit });
+  const brokers = createBrokerConnectionsService({
+    db,
+    cache,
+    vault,
+    adapters,
+    logger,
+    audit: identity.audit,
+  });
   const events = createCoachEventsService({ db, pubsub });
   const marketData = createMarketDataService({ db });
   const positions = createPositionsService({ db, marketData });
@@ -46,7 +53,15 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
     },
   });
   scoreJob = scoreTradesJob({ db, ml, marketData, rules, events });
-  const importJob = importTradesJob({ db, brokers, marketData, positions, events, jobs, scoreJob: () => scoreJob });
+  const importJob = importTradesJob({
+    db,
+    brokers,
+    marketData,
+    positions,
+    events,
+    jobs,
+    scoreJob: () => scoreJob,
+  });
   const imports = createImportsService({ db, jobs, brokers, importJob: () => importJob });
   const privacy = createPrivacyService({
     auth: identity.auth,

@@ -5,7 +5,10 @@ import cookies, { SESSION_COOKIE } from './cookies';
 import authSession, { authenticate, requireUser } from './auth-session';
 
 const LIVE = 'L'.repeat(43);
-const alice = { userId: '00000000-0000-4000-8000-000000000001', sessionId: '00000000-0000-4000-8000-0000000000a1' };
+const alice = {
+  userId: '00000000-0000-4000-8000-000000000001',
+  sessionId: '00000000-0000-4000-8000-0000000000a1',
+};
 
 describe('auth-session plugin', () => {
   let app: FastifyInstance;
@@ -28,7 +31,11 @@ describe('auth-session plugin', () => {
   afterAll(() => app.close());
 
   it('resolves the session cookie into request.auth on every request', async () => {
-    const response = await app.inject({ method: 'GET', url: '/open', headers: { cookie: `${SESSION_COOKIE}=${LIVE}` } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/open',
+      headers: { cookie: `${SESSION_COOKIE}=${LIVE}` },
+    });
     expect(response.json()).toEqual({ auth: alice });
   });
 
@@ -43,12 +50,20 @@ describe('auth-session plugin', () => {
     expect(response.statusCode).toBe(401);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.json()).toMatchObject({ code: 'HTTP.UNAUTHENTICATED', status: 401 });
-    const ok = await app.inject({ method: 'GET', url: '/private', headers: { cookie: `${SESSION_COOKIE}=${LIVE}` } });
+    const ok = await app.inject({
+      method: 'GET',
+      url: '/private',
+      headers: { cookie: `${SESSION_COOKIE}=${LIVE}` },
+    });
     expect(ok.json()).toEqual(alice);
   });
 
   it('clears a dead session cookie so the browser stops sending it', async () => {
-    const response = await app.inject({ method: 'GET', url: '/open', headers: { cookie: `${SESSION_COOKIE}=${'D'.repeat(43)}` } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/open',
+      headers: { cookie: `${SESSION_COOKIE}=${'D'.repeat(43)}` },
+    });
     const cleared = response.cookies.find((c) => c.name === SESSION_COOKIE);
     expect(cleared?.value).toBe('');
   });

@@ -9,7 +9,11 @@ const ORIGIN = 'http://127.0.0.1:3000';
 describe('csrf plugin', () => {
   let app: FastifyInstance;
   let token: string;
-  const withToken = (headers: Record<string, string> = {}) => ({ cookie: `${CSRF_COOKIE}=${token}`, 'x-csrf-token': token, ...headers });
+  const withToken = (headers: Record<string, string> = {}) => ({
+    cookie: `${CSRF_COOKIE}=${token}`,
+    'x-csrf-token': token,
+    ...headers,
+  });
 
   beforeAll(async () => {
     app = Fastify();
@@ -18,7 +22,11 @@ describe('csrf plugin', () => {
     await app.register(csrf, { publicOrigin: `${ORIGIN}/`, exemptPrefixes: ['/sandbox/'] });
     app.get('/api/csrf', async (request, reply) => ({ token: issueCsrfToken(request, reply) }));
     app.get('/api/thing', async () => ({ ok: true }));
-    app.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url: '/api/thing', handler: async () => ({ ok: true }) });
+    app.route({
+      method: ['POST', 'PUT', 'PATCH', 'DELETE'],
+      url: '/api/thing',
+      handler: async () => ({ ok: true }),
+    });
     app.post('/sandbox/oauth/authorize', async () => ({ ok: true }));
     await app.ready();
     token = (await app.inject({ method: 'GET', url: '/api/csrf' })).json<{ token: string }>().token;
@@ -36,7 +44,11 @@ describe('csrf plugin', () => {
   });
 
   it('keeps the token a caller already holds', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/csrf', headers: { cookie: `${CSRF_COOKIE}=${token}` } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/csrf',
+      headers: { cookie: `${CSRF_COOKIE}=${token}` },
+    });
     expect(response.json<{ token: string }>().token).toBe(token);
   });
 
@@ -54,29 +66,56 @@ describe('csrf plugin', () => {
   });
 
   it('answers 403 when the header and the cookie differ, or only one is sent', async () => {
-    const mismatch = await app.inject({ method: 'POST', url: '/api/thing', headers: withToken({ 'x-csrf-token': 'A'.repeat(43) }) });
+    const mismatch = await app.inject({
+      method: 'POST',
+      url: '/api/thing',
+      headers: withToken({ 'x-csrf-token': 'A'.repeat(43) }),
+    });
     expect(mismatch.json()).toMatchObject({ code: 'CSRF.TOKEN_MISMATCH' });
-    const headerOnly = await app.inject({ method: 'POST', url: '/api/thing', headers: { 'x-csrf-token': token } });
+    const headerOnly = await app.inject({
+      method: 'POST',
+      url: '/api/thing',
+      headers: { 'x-csrf-token': token },
+    });
     expect(headerOnly.statusCode).toBe(403);
-    const cookieOnly = await app.inject({ method: 'POST', url: '/api/thing', headers: { cookie: `${CSRF_COOKIE}=${token}` } });
+    const cookieOnly = await app.inject({
+      method: 'POST',
+      url: '/api/thing',
+      headers: { cookie: `${CSRF_COOKIE}=${token}` },
+    });
     expect(cookieOnly.statusCode).toBe(403);
   });
 
   it('accepts a matching token from our origin, or from a client that sends no Origin (curl)', async () => {
-    expect((await app.inject({ method: 'POST', url: '/api/thing', headers: withToken({ origin: ORIGIN }) })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'POST', url: '/api/thing', headers: withToken() })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/thing', headers: withToken({ origin: ORIGIN }) }))
+        .statusCode,
+    ).toBe(200);
+    expect((await app.inject({ method: 'POST', url: '/api/thing', headers: withToken() })).statusCode).toBe(
+      200,
+    );
   });
 
   it('answers 403 to a foreign or opaque Origin even with a valid token', async () => {
-    for (const origin of ['https://evil.example', 'null', 'http://127.0.0.1:3001', 'https://127.0.0.1:3000']) {
-      const response = await app.inject({ method: 'POST', url: '/api/thing', headers: withToken({ origin }) });
+    for (const origin of [
+      'https://evil.example',
+      'null',
+      'http://127.0.0.1:3001',
+      'https://127.0.0.1:3000',
+    ]) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/thing',
+        headers: withToken({ origin }),
+      });
       expect(response.statusCode).toBe(403);
       expect(response.json()).toMatchObject({ code: 'CSRF.FOREIGN_ORIGIN' });
     }
   });
 
   it('checks Sec-Fetch-Site: same-origin and none pass, cross-site and same-site do not', async () => {
-    const send = (site: string) => app.inject({ method: 'POST', url: '/api/thing', headers: withToken({ 'sec-fetch-site': site }) });
+    const send = (site: string) =>
+      app.inject({ method: 'POST', url: '/api/thing', headers: withToken({ 'sec-fetch-site': site }) });
     expect((await send('same-origin')).statusCode).toBe(200);
     expect((await send('none')).statusCode).toBe(200);
     expect((await send('cross-site')).statusCode).toBe(403);
@@ -84,7 +123,11 @@ describe('csrf plugin', () => {
   });
 
   it('leaves the broker sandbox, a separate exchange with its own consent form, alone', async () => {
-    const response = await app.inject({ method: 'POST', url: '/sandbox/oauth/authorize', headers: { origin: ORIGIN } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/sandbox/oauth/authorize',
+      headers: { origin: ORIGIN },
+    });
     expect(response.statusCode).toBe(200);
   });
 });

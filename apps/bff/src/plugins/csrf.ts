@@ -58,9 +58,12 @@ async function csrf(app: FastifyInstance, options: CsrfOptions) {
     const cookie = request.cookies[CSRF_COOKIE];
     const header = request.headers['x-csrf-token'];
     if (!cookie || typeof header !== 'string' || header === '') {
-      throw CsrfErrors.TOKEN_MISSING({ detail: 'Fetch GET /api/auth/csrf and echo the token in X-CSRF-Token.' });
+      throw CsrfErrors.TOKEN_MISSING({
+        detail: 'Fetch GET /api/auth/csrf and echo the token in X-CSRF-Token.',
+      });
     }
-    if (!sameToken(cookie, header)) throw CsrfErrors.TOKEN_MISMATCH({ detail: 'X-CSRF-Token must equal the CSRF cookie.' });
+    if (!sameToken(cookie, header))
+      throw CsrfErrors.TOKEN_MISMATCH({ detail: 'X-CSRF-Token must equal the CSRF cookie.' });
   });
 }
 

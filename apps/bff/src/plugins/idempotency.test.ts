@@ -20,13 +20,26 @@ describe('idempotency plugin', () => {
   let release: (() => void) | undefined;
 
   const as = (user: string) => ({ cookie: `${SESSION_COOKIE}=${user.padEnd(43, '0')}` });
-  const post = (url: string, key: string | undefined, payload: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'POST', url, payload: payload as object, headers: { ...headers, ...(key ? { 'idempotency-key': key } : {}) } });
+  const post = (
+    url: string,
+    key: string | undefined,
+    payload: unknown,
+    headers: Record<string, string> = {},
+  ) =>
+    app.inject({
+      method: 'POST',
+      url,
+      payload: payload as object,
+      headers: { ...headers, ...(key ? { 'idempotency-key': key } : {}) },
+    });
 
   beforeAll(async () => {
     database = await openDatabase({ driver: 'pglite', dataDir: null });
     for (const name of ['alice', 'bob']) {
-      const [row] = await database.db.insert(users).values({ email: `${name}@example.com`, passwordHash: 'x' }).returning();
+      const [row] = await database.db
+        .insert(users)
+        .values({ email: `${name}@example.com`, passwordHash: 'x' })
+        .returning();
       userIds[name] = row!.id;
     }
     app = Fastify();
@@ -115,9 +128,27 @@ describe('idempotency plugin', () => {
     const before = runs;
     await post('/api/orders', 'shared-key', { a: 1 }, as('alice'));
     await post('/api/orders', 'shared-key', { a: 1 }, as('bob'));
-    await app.inject({ method: 'POST', url: '/api/orders', payload: { a: 1 }, headers: { 'idempotency-key': 'shared-key' }, remoteAddress: '192.0.2.1' });
-    await app.inject({ method: 'POST', url: '/api/orders', payload: { a: 1 }, headers: { 'idempotency-key': 'shared-key' }, remoteAddress: '192.0.2.2' });
-    await app.inject({ method: 'POST', url: '/api/orders', payload: { a: 1 }, headers: { 'idempotency-key': 'shared-key' }, remoteAddress: '192.0.2.2' });
+    await app.inject({
+      method: 'POST',
+      url: '/api/orders',
+      payload: { a: 1 },
+      headers: { 'idempotency-key': 'shared-key' },
+      remoteAddress: '192.0.2.1',
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/api/orders',
+      payload: { a: 1 },
+      headers: { 'idempotency-key': 'shared-key' },
+      remoteAddress: '192.0.2.2',
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/api/orders',
+      payload: { a: 1 },
+      headers: { 'idempotency-key': 'shared-key' },
+      remoteAddress: '192.0.2.2',
+    });
     expect(runs - before).toBe(4);
   });
 
@@ -157,7 +188,12 @@ describe('idempotency plugin', () => {
   });
 
   it('files an anonymous answer under the user it created, so it goes with them', async () => {
-    await app.inject({ method: 'POST', url: '/api/signup', payload: {}, headers: { 'idempotency-key': 'signup-1' } });
+    await app.inject({
+      method: 'POST',
+      url: '/api/signup',
+      payload: {},
+      headers: { 'idempotency-key': 'signup-1' },
+    });
     const [row] = await database.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, 'signup-1'));
     expect(row?.userId).toBe(userIds.bob);
     expect(row?.scope.startsWith('a:')).toBe(true);

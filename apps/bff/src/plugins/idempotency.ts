@@ -42,20 +42,38 @@ export function attributeToUser(request: FastifyRequest, userId: string): void {
 }
 
 function repository(db: Executor) {
-  const at = (scope: string, key: string) => and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
+  const at = (scope: string, key: string) =>
+    and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
   return {
     claim: async (row: typeof idempotencyKeys.$inferInsert) =>
-      (await db.insert(idempotencyKeys).values(row).onConflictDoNothing().returning({ key: idempotencyKeys.key })).length > 0,
-    find: async (scope: string, key: string) => (await db.select().from(idempotencyKeys).where(at(scope, key)).limit(1))[0],
+      (
+        await db
+          .insert(idempotencyKeys)
+          .values(row)
+          .onConflictDoNothing()
+          .returning({ key: idempotencyKeys.key })
+      ).length > 0,
+    find: async (scope: string, key: string) =>
+      (await db.select().from(idempotencyKeys).where(at(scope, key)).limit(1))[0],
     takeOver: async (scope: string, key: string, now: Date, lockedUntil: Date) =>
       (
         await db
           .update(idempotencyKeys)
           .set({ lockedUntil })
-          .where(and(at(scope, key), eq(idempotencyKeys.state, 'in_flight'), lte(idempotencyKeys.lockedUntil, now)))
+          .where(
+            and(
+              at(scope, key),
+              eq(idempotencyKeys.state, 'in_flight'),
+              lte(idempotencyKeys.lockedUntil, now),
+            ),
+          )
           .returning({ key: idempotencyKeys.key })
       ).length > 0,
-    complete: (scope: string, key: string, response: { status: number; body: string; type: string | null; userId: string | null }) =>
+    complete: (
+      scope: string,
+      key: string,
+      response: { status: number; body: string; type: string | null; userId: string | null },
+    ) =>
       db
         .update(idempotencyKeys)
         .set({
@@ -73,7 +91,8 @@ function repository(db: Executor) {
   };
 }
 
-const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /**
  * `Idempotency-Key` on every POST under /api (DESIGN.md §5): the same key and body within 24 h
@@ -100,7 +119,9 @@ async function idempotency(app: FastifyInstance, options: IdempotencyOptions) {
       throw IdempotencyErrors.INVALID_KEY({ detail: 'Use 1–255 visible ASCII characters, such as a UUID.' });
     }
     const scope = request.auth ? `u:${request.auth.userId}` : `a:${options.anonymousScope(request)}`;
-    const requestHash = options.fingerprint(`${request.method}\n${request.url}\n${JSON.stringify(request.body ?? null)}`);
+    const requestHash = options.fingerprint(
+      `${request.method}\n${request.url}\n${JSON.stringify(request.body ?? null)}`,
+    );
     const at = now();
     for (let attempt = 0; attempt < 3; attempt++) {
       const claimed = await repo.claim({
@@ -127,11 +148,17 @@ async function idempotency(app: FastifyInstance, options: IdempotencyOptions) {
         throw IdempotencyErrors.KEY_REUSED({ detail: 'Send a new Idempotency-Key for a different request.' });
       }
       if (row.state === 'in_flight') {
-        if (row.lockedUntil <= at && (await repo.takeOver(scope, key, at, new Date(at.getTime() + leaseMs)))) {
+        if (
+          row.lockedUntil <= at &&
+          (await repo.takeOver(scope, key, at, new Date(at.getTime() + leaseMs)))
+        ) {
           claims.set(request, { scope, key });
           return;
         }
-        throw IdempotencyErrors.IN_PROGRESS({ detail: 'Retry once the first request has finished.', headers: { 'retry-after': '1' } });
+        throw IdempotencyErrors.IN_PROGRESS({
+          detail: 'Retry once the first request has finished.',
+          headers: { 'retry-after': '1' },
+        });
       }
       void reply.code(row.responseStatus ?? 200).header('idempotent-replayed', 'true');
       if (row.responseType) void reply.type(row.responseType);
@@ -145,7 +172,8 @@ async function idempotency(app: FastifyInstance, options: IdempotencyOptions) {
     if (!claim) return payload;
     claims.delete(request);
     try {
-      const replayable = payload === null || payload === undefined || typeof payload === 'string' || Buffer.isBuffer(payload);
+      const replayable =
+        payload === null || payload === undefined || typeof payload === 'string' || Buffer.isBuffer(payload);
       if (reply.statusCode >= 500 || !replayable) {
         await repo.release(claim.scope, claim.key);
       } else {
@@ -174,14 +202,17 @@ async function idempotency(app: FastifyInstance, options: IdempotencyOptions) {
 
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = asArray(route.method);
-    if (!methods.includes('POST') || !route.url.startsWith('/api/') || route.config?.idempotency === false) return;
+    if (!methods.includes('POST') || !route.url.startsWith('/api/') || route.config?.idempotency === false)
+      return;
     route.preHandler = [...asArray(route.preHandler), begin];
     route.onSend = [...asArray(route.onSend), capture];
     route.onResponse = [...asArray(route.onResponse), settle];
   });
 
   const purge = () =>
-    void repo.purgeExpired(now()).catch((error: unknown) => app.log.warn({ err: error }, 'idempotency purge failed'));
+    void repo
+      .purgeExpired(now())
+      .catch((error: unknown) => app.log.warn({ err: error }, 'idempotency purge failed'));
   const timer = setInterval(purge, options.purgeIntervalMs ?? 10 * 60_000);
   timer.unref();
   app.addHook('onClose', async () => clearInterval(timer));

@@ -17,7 +17,8 @@ async function problems(app: FastifyInstance) {
     for (const method of methods) {
       // The web app's catch-all is a fallback, not a resource: it must not turn 404s into 405s.
       if (route.url === '/*') continue;
-      if (METHODS.includes(method) && !known.hasRoute(method, route.url)) known.on(method, route.url, () => undefined);
+      if (METHODS.includes(method) && !known.hasRoute(method, route.url))
+        known.on(method, route.url, () => undefined);
     }
   });
   // The shared error handler, without its 404 handler: Fastify allows one per prefix, and ours tells 404 from 405.
@@ -34,11 +35,17 @@ async function problems(app: FastifyInstance) {
       void reply.header('allow', allowed.join(', '));
       return sendProblem(
         reply,
-        CommonErrors.METHOD_NOT_ALLOWED({ detail: `${request.method} is not allowed here; use ${allowed.join(', ')}.` }),
+        CommonErrors.METHOD_NOT_ALLOWED({
+          detail: `${request.method} is not allowed here; use ${allowed.join(', ')}.`,
+        }),
         request,
       );
     }
-    return sendProblem(reply, CommonErrors.NOT_FOUND({ detail: `No route for ${request.method} ${path}.` }), request);
+    return sendProblem(
+      reply,
+      CommonErrors.NOT_FOUND({ detail: `No route for ${request.method} ${path}.` }),
+      request,
+    );
   });
 }
 

@@ -17,7 +17,9 @@ async function buildApp(redis?: Redis): Promise<FastifyInstance> {
     resolveToken: async (token) => ({ userId: token.replace(/0+$/, ''), sessionId: 'session' }),
   });
   await app.register(rateLimits, { redis, nameSpace: `tt:rl:test:${randomUUID()}:`, defaultPerMinute: 5 });
-  app.post('/api/auth/login', { config: { rateLimit: BLUEPRINT_LIMITS.authCredentials } }, async () => ({ ok: true }));
+  app.post('/api/auth/login', { config: { rateLimit: BLUEPRINT_LIMITS.authCredentials } }, async () => ({
+    ok: true,
+  }));
   app.post('/api/trades/import', { config: { rateLimit: perUser(3) } }, async () => ({ ok: true }));
   app.get('/api/anything', async () => ({ ok: true }));
   app.get('/healthz', { config: { rateLimit: false } }, async () => ({ ok: true }));
@@ -54,21 +56,37 @@ function describeStore(name: string, open: () => Promise<Redis | undefined>) {
 
     it('answers the 11th–21st login within a minute from one IP with 429, the first 10 not', async () => {
       await fresh();
-      const codes = await statuses(app, 21, { method: 'POST', url: '/api/auth/login', remoteAddress: '203.0.113.10' });
+      const codes = await statuses(app, 21, {
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '203.0.113.10',
+      });
       expect(codes.slice(0, 10).every((c) => c === 200)).toBe(true);
       expect(codes.slice(10)).toEqual(Array(11).fill(429));
-      const other = await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '203.0.113.11' });
+      const other = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '203.0.113.11',
+      });
       expect(other.statusCode).toBe(200);
     });
 
     it('sends a 429 problem with Retry-After and the IETF RateLimit headers', async () => {
       await fresh();
-      const first = await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '203.0.113.20' });
+      const first = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '203.0.113.20',
+      });
       expect(first.headers['ratelimit-limit']).toBe('10');
       expect(first.headers['ratelimit-remaining']).toBe('9');
       expect(Number(first.headers['ratelimit-reset'])).toBeGreaterThan(0);
       await statuses(app, 9, { method: 'POST', url: '/api/auth/login', remoteAddress: '203.0.113.20' });
-      const limited = await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '203.0.113.20' });
+      const limited = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '203.0.113.20',
+      });
       expect(limited.statusCode).toBe(429);
       expect(limited.headers['content-type']).toContain('application/problem+json');
       expect(limited.json()).toMatchObject({ code: 'HTTP.RATE_LIMITED', status: 429 });
@@ -80,17 +98,23 @@ function describeStore(name: string, open: () => Promise<Redis | undefined>) {
 
     it('limits per user, so users behind one IP do not share a budget', async () => {
       await fresh();
-      const request = (user: string): InjectOptions => ({ method: 'POST', url: '/api/trades/import', headers: sessionOf(user) });
+      const request = (user: string): InjectOptions => ({
+        method: 'POST',
+        url: '/api/trades/import',
+        headers: sessionOf(user),
+      });
       expect(await statuses(app, 4, request('alice'))).toEqual([200, 200, 200, 429]);
       expect(await statuses(app, 1, request('bob'))).toEqual([200]);
     });
 
     it('applies the default budget per caller to routes without their own limit, not to opted-out ones', async () => {
       await fresh();
-      expect(await statuses(app, 6, { method: 'GET', url: '/api/anything', headers: sessionOf('carol') })).toEqual([
-        200, 200, 200, 200, 200, 429,
-      ]);
-      expect(await statuses(app, 1, { method: 'GET', url: '/api/anything', headers: sessionOf('dave') })).toEqual([200]);
+      expect(
+        await statuses(app, 6, { method: 'GET', url: '/api/anything', headers: sessionOf('carol') }),
+      ).toEqual([200, 200, 200, 200, 200, 429]);
+      expect(
+        await statuses(app, 1, { method: 'GET', url: '/api/anything', headers: sessionOf('dave') }),
+      ).toEqual([200]);
       expect(await statuses(app, 8, { method: 'GET', url: '/healthz' })).toEqual(Array(8).fill(200));
     });
 
@@ -110,7 +134,10 @@ function describeStore(name: string, open: () => Promise<Redis | undefined>) {
 
 describeStore('memory', async () => undefined);
 describeStore('Redis', async () => {
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1, lazyConnect: true });
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+  });
   await redis.connect();
   return redis;
 });

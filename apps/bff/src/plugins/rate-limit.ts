@@ -17,7 +17,8 @@ export interface RateLimitPluginOptions {
 
 const ipKey = (request: FastifyRequest) => `ip:${normalizeIP(request.ip)}`;
 /** The signed-in user, else the IP: a shared office IP does not starve its signed-in users. */
-const callerKey = (request: FastifyRequest) => (request.auth ? `user:${request.auth.userId}` : ipKey(request));
+const callerKey = (request: FastifyRequest) =>
+  request.auth ? `user:${request.auth.userId}` : ipKey(request);
 
 /** A route's limit per client IP: `config: { rateLimit: perIp(10) }`. */
 export function perIp(max: number, timeWindowMs = MINUTE): RateLimitOptions {
@@ -42,7 +43,12 @@ export const BLUEPRINT_LIMITS = {
   simulationsSimple: perUser(10),
 } as const;
 
-const HEADERS = { limit: 'ratelimit-limit', remaining: 'ratelimit-remaining', reset: 'ratelimit-reset', retryAfter: 'retry-after' };
+const HEADERS = {
+  limit: 'ratelimit-limit',
+  remaining: 'ratelimit-remaining',
+  reset: 'ratelimit-reset',
+  retryAfter: 'retry-after',
+};
 
 function rateLimited(after: string) {
   return CommonErrors.RATE_LIMITED({ detail: `Too many requests; retry in ${after}.` });
@@ -59,7 +65,10 @@ export interface LimitGuardOptions {
  * An extra limit layered on a route subtree (`addHook('onRequest', guard)`), counted on its own
  * bucket, for when a request must pass two limits (the plugin applies one per route).
  */
-export function createLimitGuard(app: FastifyInstance, options: LimitGuardOptions): onRequestAsyncHookHandler {
+export function createLimitGuard(
+  app: FastifyInstance,
+  options: LimitGuardOptions,
+): onRequestAsyncHookHandler {
   const check = app.createRateLimit({
     max: options.max,
     timeWindow: options.timeWindowMs ?? MINUTE,

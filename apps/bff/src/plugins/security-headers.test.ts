@@ -11,7 +11,12 @@ import securityHeaders from './security-headers';
 function expectSecurityHeaders(response: LightMyRequestResponse, llmOrigin?: string) {
   const h = response.headers;
   const csp = String(h['content-security-policy']);
-  const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  const directives = new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
   expect(directives.get('default-src')).toEqual(["'self'"]);
   expect(directives.get('script-src')).toEqual(["'self'"]);
   expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
@@ -37,9 +42,17 @@ describe('security headers', () => {
     t = await createTestApp({ worker: false, env: { LLM_BASE_URL: 'https://llm.example.com/v1' } });
     webRoot = await mkdtemp(join(tmpdir(), 'tt-web-'));
     await mkdir(join(webRoot, 'assets'));
-    await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>Trading Twin</title><script type="module" src="/assets/app.js"></script>');
+    await writeFile(
+      join(webRoot, 'index.html'),
+      '<!doctype html><title>Trading Twin</title><script type="module" src="/assets/app.js"></script>',
+    );
     await writeFile(join(webRoot, 'assets', 'app.js'), 'export {};');
-    withWeb = await buildApp({ platform: t.platform, services: t.services, metrics: createMetricsRegistry(), webRoot });
+    withWeb = await buildApp({
+      platform: t.platform,
+      services: t.services,
+      metrics: createMetricsRegistry(),
+      webRoot,
+    });
     await withWeb.ready();
   });
   afterAll(async () => {

@@ -24,7 +24,10 @@ async function webApp(app: FastifyInstance, options: WebAppOptions) {
     index: false,
     // Hashed assets never change; the page itself must always be revalidated.
     setHeaders: (reply, path) => {
-      void reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      void reply.header(
+        'cache-control',
+        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
   app.get('/*', { config: { rateLimit: false } }, async (request, reply) => {

@@ -1,11 +1,14 @@
-import { startSandbox } from '@tt/broker-sandbox';
+import type { startSandbox } from '@tt/broker-sandbox';
 import type { TestClient } from '../modules/auth/auth.test-support';
 import { mutationHeaders } from '../modules/auth/auth.test-support';
 
 export type RunningSandbox = Awaited<ReturnType<typeof startSandbox>>;
 
 /** Settings that point both adapters at a standalone sandbox, exactly as at the real exchanges. */
-export function sandboxEnv(sandbox: { url: string }, extra: Record<string, string> = {}): Record<string, string> {
+export function sandboxEnv(
+  sandbox: { url: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     COINBASE_CLIENT_ID: 'tt-test-client',
     COINBASE_CLIENT_SECRET: 'tt-test-secret',
@@ -23,7 +26,10 @@ export function sandboxEnv(sandbox: { url: string }, extra: Record<string, strin
  * Connects Coinbase the way a person does: start, follow the consent page, press Allow for
  * `account`, and return through our callback with the session cookie.
  */
-export async function connectSandboxCoinbase(client: TestClient, account: 'demo' | 'bench' | 'scale' = 'demo'): Promise<void> {
+export async function connectSandboxCoinbase(
+  client: TestClient,
+  account: 'demo' | 'bench' | 'scale' = 'demo',
+): Promise<void> {
   const start = await client.request({
     method: 'POST',
     url: '/api/brokers/coinbase/connect/start',
@@ -51,20 +57,28 @@ export async function connectSandboxCoinbase(client: TestClient, account: 'demo'
 }
 
 /** Starts an import and waits for it to finish; returns the final import. */
-export async function importAndWait(client: TestClient, timeoutMs = 120_000): Promise<Record<string, unknown>> {
+export async function importAndWait(
+  client: TestClient,
+  timeoutMs = 120_000,
+): Promise<Record<string, unknown>> {
   const accepted = await client.request({
     method: 'POST',
     url: '/api/trades/import',
     headers: await mutationHeaders(client),
     payload: {},
   });
-  if (accepted.statusCode !== 202) throw new Error(`import answered ${accepted.statusCode}: ${accepted.body}`);
+  if (accepted.statusCode !== 202)
+    throw new Error(`import answered ${accepted.statusCode}: ${accepted.body}`);
   const { importId } = accepted.json() as { importId: string };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const run = (await client.request({ method: 'GET', url: `/api/imports/${importId}` })).json() as Record<string, unknown>;
+    const run = (await client.request({ method: 'GET', url: `/api/imports/${importId}` })).json() as Record<
+      string,
+      unknown
+    >;
     if (run.status === 'succeeded' || run.status === 'failed') return run;
-    if (Date.now() > deadline) throw new Error(`import still ${String(run.status)}/${String(run.phase)} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`import still ${String(run.status)}/${String(run.phase)} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -45,7 +45,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   // In-memory PGlite: tests never touch the disk database.
   const testConfig: AppConfig =
-    config.database.driver === 'pglite' ? { ...config, database: { driver: 'pglite', dataDir: null } } : config;
+    config.database.driver === 'pglite' && !options.persistentDatabase
+      ? { ...config, database: { driver: 'pglite', dataDir: null } }
+      : config;
   const logger = createLogger(testConfig.logLevel);
   const metrics = createMetricsRegistry();
   const platform = await createPlatform(testConfig, logger, options.overrides);

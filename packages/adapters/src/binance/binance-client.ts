@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { AppError } from '@tt/shared';
 import { BrokerErrors } from '../errors';
-import { type BrokerHttp, BrokerResponseError } from '../http/broker-http';
+import { type BrokerHttp, BrokerResponseError, type SendSpec } from '../http/broker-http';
 import type { AdapterEventListener } from '../http/http.types';
 import { mapTransientFailure } from '../http/map-failure';
 import type { ApiKeyCredentials, CredentialProvider } from '../types';
@@ -121,14 +121,7 @@ export class BinanceClient {
     return url;
   }
 
-  private async call(
-    operation: string,
-    prepare: () =>
-      | Promise<{ url: string; headers?: Record<string, string>; secrets?: string[] }>
-      | {
-          url: string;
-        },
-  ): Promise<unknown> {
+  private async call(operation: string, prepare: SendSpec['prepare']): Promise<unknown> {
     try {
       const response = await this.http.send({ operation, prepare });
       this.governor.observe(response.headers);

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { AppError, RawFillSchema } from '@tt/shared';
+import { RawFillSchema } from '@tt/shared';
 import { describe, expect, it } from 'vitest';
 import { createAdapters } from '../create-adapters';
 import {
@@ -9,22 +9,13 @@ import {
   createTestAdapters,
 } from '../test-support/adapters';
 import { createFakeBinance, generateTrades } from '../test-support/fake-binance';
+import { appErrorOf } from '../test-support/app-error';
 import { fixture } from '../test-support/fake-fetch';
 import { SyncStateSchema } from '../sync-state';
 import type { BinanceSyncState, FillPage } from '../types';
 
 const START = Date.UTC(2024, 5, 1);
 const DAY = 24 * 3600_000;
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 function setup(options: Omit<Parameters<typeof createFakeBinance>[0], 'now'> = {}) {
   let now = () => START;
@@ -49,10 +40,10 @@ describe('binance adapter: keys', () => {
 
   it('refuses a key that can trade or withdraw with 422 naming the permission', async () => {
     const { binance } = setup({ keys: { 'my-trade-key': 'sbx_sk_a', 'my-withdraw-key': 'sbx_sk_b' } });
-    const trading = await failure(binance.verifyReadOnly(apiKeyCredentials('my-trade-key', 'sbx_sk_a')));
+    const trading = await appErrorOf(binance.verifyReadOnly(apiKeyCredentials('my-trade-key', 'sbx_sk_a')));
     expect([trading.code, trading.status]).toEqual(['BROKER.KEY_NOT_READ_ONLY', 422]);
     expect(trading.detail).toContain('Spot & Margin Trading');
-    const withdrawing = await failure(
+    const withdrawing = await appErrorOf(
       binance.verifyReadOnly(apiKeyCredentials('my-withdraw-key', 'sbx_sk_b')),
     );
     expect(withdrawing.detail).toContain('Withdrawals');
@@ -60,9 +51,9 @@ describe('binance adapter: keys', () => {
 
   it('maps -2015 and -1022 to INVALID_KEY', async () => {
     const { binance, events } = setup();
-    const unknown = await failure(binance.verifyReadOnly(apiKeyCredentials('who-is-this', 'sbx_sk_x')));
+    const unknown = await appErrorOf(binance.verifyReadOnly(apiKeyCredentials('who-is-this', 'sbx_sk_x')));
     expect([unknown.code, unknown.detail]).toEqual(['BROKER.INVALID_KEY', expect.stringContaining('-2015')]);
-    const badSecret = await failure(
+    const badSecret = await appErrorOf(
       binance.verifyReadOnly(apiKeyCredentials('read-only-key-0001', 'sbx_sk_wrong')),
     );
     expect(badSecret.code).toBe('BROKER.INVALID_KEY');
@@ -222,7 +213,7 @@ describe('binance adapter: fills', () => {
       json: { code: -1003, msg: 'Way too much request weight used; IP banned until 1717250000000.' },
       headers: { 'retry-after': '3600' },
     }));
-    const ban = await failure(
+    const ban = await appErrorOf(
       banned.binance.fetchCandles({
         credentials: apiKeyCredentials(),
         symbol: 'BTCUSDT',
@@ -233,7 +224,7 @@ describe('binance adapter: fills', () => {
     expect([ban.code, ban.headers?.['Retry-After']]).toEqual(['BROKER.RATE_LIMITED', '3600']);
 
     const tooWide = createTestAdapters(() => ({ status: 400, json: fixture('binance/error-1127.json') }));
-    const rejected = await failure(
+    const rejected = await appErrorOf(
       tooWide.binance.fetchCandles({
         credentials: apiKeyCredentials(),
         symbol: 'BTCUSDT',
@@ -281,7 +272,7 @@ describe('binance adapter: candles', () => {
 
   it('names an unknown symbol', async () => {
     const { binance } = setup();
-    const error = await failure(
+    const error = await appErrorOf(
       binance.fetchCandles({
         credentials: apiKeyCredentials(),
         symbol: 'NOPE-USDT',

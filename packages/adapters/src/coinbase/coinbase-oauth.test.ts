@@ -1,17 +1,7 @@
-import { AppError } from '@tt/shared';
 import { describe, expect, it } from 'vitest';
 import { COINBASE_TEST_CONFIG, createTestAdapters } from '../test-support/adapters';
+import { appErrorOf } from '../test-support/app-error';
 import { fixture } from '../test-support/fake-fetch';
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('coinbase oauth', () => {
   it('builds the consent URL with PKCE S256, state and read scopes plus offline_access', () => {
@@ -66,7 +56,7 @@ describe('coinbase oauth', () => {
       status: 400,
       json: fixture('coinbase/error-invalid-grant.json'),
     }));
-    const error = await failure(
+    const error = await appErrorOf(
       coinbase.oauth.exchangeCode({ code: 'used', codeVerifier: 'v', redirectUri: 'http://x.test/cb' }),
     );
     expect([error.code, error.status]).toEqual(['BROKER.OAUTH_FAILED', 400]);
@@ -84,14 +74,16 @@ describe('coinbase oauth', () => {
     });
 
     const down = createTestAdapters(() => ({ status: 503 }));
-    expect((await failure(down.coinbase.oauth.refresh('sbx_rt_old'))).code).toBe('BROKER.UNAVAILABLE');
+    expect((await appErrorOf(down.coinbase.oauth.refresh('sbx_rt_old'))).code).toBe('BROKER.UNAVAILABLE');
     expect(down.fake.calls).toHaveLength(1);
 
     const revoked = createTestAdapters(() => ({
       status: 400,
       json: fixture('coinbase/error-invalid-grant.json'),
     }));
-    expect((await failure(revoked.coinbase.oauth.refresh('sbx_rt_spent'))).code).toBe('BROKER.TOKEN_REVOKED');
+    expect((await appErrorOf(revoked.coinbase.oauth.refresh('sbx_rt_spent'))).code).toBe(
+      'BROKER.TOKEN_REVOKED',
+    );
   });
 
   it('revokes at the revoke URL beside the token URL', async () => {
@@ -108,7 +100,7 @@ describe('coinbase oauth', () => {
       scopes: ['wallet:accounts:read', 'offline_access'],
     });
     const writable = { ...tokens, scope: 'wallet:accounts:read,wallet:buys:create' };
-    const error = await failure(coinbase.verifyReadOnly({ get: async () => writable }));
+    const error = await appErrorOf(coinbase.verifyReadOnly({ get: async () => writable }));
     expect([error.code, error.status]).toEqual(['BROKER.KEY_NOT_READ_ONLY', 422]);
     expect(error.detail).toContain('wallet:buys:create');
   });

@@ -1,22 +1,13 @@
-import { AppError, RawFillSchema } from '@tt/shared';
+import { RawFillSchema } from '@tt/shared';
 import { describe, expect, it } from 'vitest';
 import { collect, createTestAdapters, oauthCredentials } from '../test-support/adapters';
+import { appErrorOf } from '../test-support/app-error';
 import { fixture } from '../test-support/fake-fetch';
 import { SyncStateSchema } from '../sync-state';
 import type { FillPage } from '../types';
 
 const since = new Date('2024-05-01T00:00:00Z');
 const until = new Date('2024-06-01T00:00:00Z');
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('coinbase adapter: fills', () => {
   it('follows the cursor until it is empty and normalises each fill', async () => {
@@ -119,7 +110,7 @@ describe('coinbase adapter: fills', () => {
       status: 401,
       json: fixture('coinbase/error-unauthorized.json'),
     }));
-    const e1 = await failure(
+    const e1 = await appErrorOf(
       collect(expired.coinbase.fetchFills({ credentials: oauthCredentials(), since, until })),
     );
     expect([e1.code, e1.status]).toEqual(['BROKER.TOKEN_EXPIRED', 401]);
@@ -135,8 +126,11 @@ describe('coinbase adapter: fills', () => {
       json: fixture('coinbase/error-permission-denied.json'),
     }));
     expect(
-      (await failure(collect(denied.coinbase.fetchFills({ credentials: oauthCredentials(), since, until }))))
-        .code,
+      (
+        await appErrorOf(
+          collect(denied.coinbase.fetchFills({ credentials: oauthCredentials(), since, until })),
+        )
+      ).code,
     ).toBe('BROKER.PERMISSION_DENIED');
 
     const broken = createTestAdapters(() => ({
@@ -146,8 +140,11 @@ describe('coinbase adapter: fills', () => {
       },
     }));
     expect(
-      (await failure(collect(broken.coinbase.fetchFills({ credentials: oauthCredentials(), since, until }))))
-        .code,
+      (
+        await appErrorOf(
+          collect(broken.coinbase.fetchFills({ credentials: oauthCredentials(), since, until })),
+        )
+      ).code,
     ).toBe('BROKER.BAD_RESPONSE');
   });
 
@@ -208,7 +205,7 @@ describe('coinbase adapter: candles', () => {
       status: 404,
       json: { error: 'NOT_FOUND', message: 'product not found' },
     }));
-    const error = await failure(
+    const error = await appErrorOf(
       coinbase.fetchCandles({
         credentials: oauthCredentials(),
         symbol: 'NOPE-USD',

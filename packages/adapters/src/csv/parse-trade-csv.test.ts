@@ -1,17 +1,7 @@
-import { AppError } from '@tt/shared';
 import { describe, expect, it } from 'vitest';
+import { appErrorThrownBy } from '../test-support/app-error';
 import { fixtureText } from '../test-support/fake-fetch';
 import { parseTradeCsv } from './parse-trade-csv';
-
-function rejection(run: () => unknown): AppError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('parseTradeCsv', () => {
   it('reads the Coinbase fills report with extIds equal to the API trade_id', () => {
@@ -92,7 +82,9 @@ describe('parseTradeCsv', () => {
   });
 
   it('rejects the whole file and names every bad line', () => {
-    const error = rejection(() => parseTradeCsv(fixtureText('csv/binance-trade-history-bad.csv'), 'binance'));
+    const error = appErrorThrownBy(() =>
+      parseTradeCsv(fixtureText('csv/binance-trade-history-bad.csv'), 'binance'),
+    );
     expect(error.code).toBe('CSV.INVALID_ROWS');
     expect(error.status).toBe(422);
     expect(error.errors?.map((e) => e.field)).toEqual(['line 3', 'line 4', 'line 6', 'line 7']);
@@ -110,24 +102,26 @@ describe('parseTradeCsv', () => {
       'for $380.00"',
       'a2,2024-05-29 10:00:00 UTC,Buy,SOL,2.5,USD,oops,$375.00,$380.00,$5.00,',
     ].join('\n');
-    const error = rejection(() => parseTradeCsv(text, 'coinbase'));
+    const error = appErrorThrownBy(() => parseTradeCsv(text, 'coinbase'));
     expect(error.errors).toEqual([
       { field: 'line 7', message: 'Price at Transaction is not a positive decimal' },
     ]);
   });
 
   it('refuses a file of the other broker or of no known layout with 400', () => {
-    const wrong = rejection(() => parseTradeCsv(fixtureText('csv/coinbase-fills.csv'), 'binance'));
+    const wrong = appErrorThrownBy(() => parseTradeCsv(fixtureText('csv/coinbase-fills.csv'), 'binance'));
     expect([wrong.code, wrong.status]).toEqual(['CSV.UNKNOWN_FORMAT', 400]);
     expect(wrong.detail).toMatch(/Coinbase export/);
-    expect(rejection(() => parseTradeCsv('a,b,c\n1,2,3\n', 'coinbase')).code).toBe('CSV.UNKNOWN_FORMAT');
-    expect(rejection(() => parseTradeCsv(' \n', 'coinbase')).code).toBe('CSV.EMPTY');
+    expect(appErrorThrownBy(() => parseTradeCsv('a,b,c\n1,2,3\n', 'coinbase')).code).toBe(
+      'CSV.UNKNOWN_FORMAT',
+    );
+    expect(appErrorThrownBy(() => parseTradeCsv(' \n', 'coinbase')).code).toBe('CSV.EMPTY');
   });
 
   it('reports an unterminated quote as a bad line', () => {
     const text =
       'Date(UTC),Market,Type,Price,Amount,Total,Fee,Fee Coin\n2024-05-30 12:42:31,"BTCUSDT,BUY,1,1,1,0,BTC\n';
-    const error = rejection(() => parseTradeCsv(text, 'binance'));
+    const error = appErrorThrownBy(() => parseTradeCsv(text, 'binance'));
     expect(error.code).toBe('CSV.INVALID_ROWS');
     expect(error.errors?.[0]?.field).toMatch(/^line \d+$/);
   });
@@ -137,7 +131,7 @@ describe('parseTradeCsv', () => {
       'portfolio,trade id,product,side,created at,size,size unit,price,fee,total,price/fee/total unit';
     const row = 'default,t-1,BTC-USD,BUY,2024-05-30T14:22:31Z,0.1,BTC,100,0.1,-10.1,USD';
     expect(parseTradeCsv([header, row, row].join('\n'), 'coinbase').skipped).toBe(1);
-    const clash = rejection(() =>
+    const clash = appErrorThrownBy(() =>
       parseTradeCsv([header, row, row.replace('0.1,BTC', '0.2,BTC')].join('\n'), 'coinbase'),
     );
     expect(clash.errors).toEqual([

@@ -79,7 +79,12 @@ export function registerBinanceAccount(app: FastifyInstance, state: SandboxState
       takerCommission: 10,
       buyerCommission: 0,
       sellerCommission: 0,
-      commissionRates: { maker: '0.00100000', taker: '0.00100000', buyer: '0.00000000', seller: '0.00000000' },
+      commissionRates: {
+        maker: '0.00100000',
+        taker: '0.00100000',
+        buyer: '0.00000000',
+        seller: '0.00000000',
+      },
       canTrade: true,
       canWithdraw: true,
       canDeposit: true,
@@ -108,11 +113,13 @@ export function registerBinanceAccount(app: FastifyInstance, state: SandboxState
     const endTime = integerParam(call, reply, 'endTime');
     const fromId = integerParam(call, reply, 'fromId');
     const limitParam = integerParam(call, reply, 'limit');
-    if (orderId === null || startTime === null || endTime === null || fromId === null || limitParam === null) return reply;
+    if (orderId === null || startTime === null || endTime === null || fromId === null || limitParam === null)
+      return reply;
     if (limitParam !== undefined && limitParam < 1) return invalidParameter(reply, 'limit');
     const limit = Math.min(limitParam ?? DEFAULT_TRADES, MAX_TRADES);
     const timed = startTime !== undefined || endTime !== undefined;
-    if ((fromId !== undefined || orderId !== undefined) && timed) return binanceFail(reply, BinanceErrors.badCombination);
+    if ((fromId !== undefined || orderId !== undefined) && timed)
+      return binanceFail(reply, BinanceErrors.badCombination);
     if (startTime !== undefined && endTime !== undefined && endTime - startTime > DAY_MS) {
       return binanceFail(reply, BinanceErrors.windowTooLong);
     }
@@ -122,7 +129,9 @@ export function registerBinanceAccount(app: FastifyInstance, state: SandboxState
     const [first, end] = visible(list, nowMs);
     let picked: BinanceTrade[];
     if (orderId !== undefined) {
-      picked = list.slice(first, end).filter((t) => t.orderId === orderId && (fromId === undefined || t.id >= fromId));
+      picked = list
+        .slice(first, end)
+        .filter((t) => t.orderId === orderId && (fromId === undefined || t.id >= fromId));
       picked = picked.slice(0, limit);
     } else if (fromId !== undefined) {
       const from = list.slice(first, end).findIndex((t) => t.id >= fromId);
@@ -130,7 +139,10 @@ export function registerBinanceAccount(app: FastifyInstance, state: SandboxState
     } else if (timed) {
       const from = startTime ?? endTime! - DAY_MS;
       const to = endTime ?? startTime! + DAY_MS;
-      picked = list.slice(first, end).filter((t) => t.timeMs >= from && t.timeMs <= to).slice(0, limit);
+      picked = list
+        .slice(first, end)
+        .filter((t) => t.timeMs >= from && t.timeMs <= to)
+        .slice(0, limit);
     } else {
       picked = list.slice(Math.max(first, end - limit), end);
     }

@@ -59,7 +59,10 @@ account, any other reads <code>demo</code>.</p>
 
 function pageForResult(result: RegisterResult): { status: number; html: string } {
   if (result.kind === 'invalid' || result.kind === 'conflict') {
-    return { status: result.kind === 'invalid' ? 400 : 409, html: keyPage(`<p role="alert">${escapeHtml(result.message)}</p>${FORM}`) };
+    return {
+      status: result.kind === 'invalid' ? 400 : 409,
+      html: keyPage(`<p role="alert">${escapeHtml(result.message)}</p>${FORM}`),
+    };
   }
   const { key } = result;
   const permission = key.enableWithdrawals
@@ -82,11 +85,16 @@ function sendPage(reply: FastifyReply, status: number, html: string): FastifyRep
 export function registerBinanceKeys(app: FastifyInstance, state: SandboxState): void {
   app.post('/__sandbox/binance/keys', async (request, reply) => {
     const parsed = RegisterKeySchema.safeParse(request.body);
-    if (!parsed.success) return reply.code(400).send({ error: 'invalid_request', message: 'Send { apiKey, secret? }.' });
+    if (!parsed.success)
+      return reply.code(400).send({ error: 'invalid_request', message: 'Send { apiKey, secret? }.' });
     const result = state.binanceKeys.register(parsed.data.apiKey, parsed.data.secret);
-    if (result.kind === 'invalid') return reply.code(400).send({ error: 'invalid_request', message: result.message });
-    if (result.kind === 'conflict') return reply.code(409).send({ error: 'conflict', message: result.message });
-    return reply.code(result.kind === 'created' ? 201 : 200).send({ ...describe(result.key), secret: result.key.secret });
+    if (result.kind === 'invalid')
+      return reply.code(400).send({ error: 'invalid_request', message: result.message });
+    if (result.kind === 'conflict')
+      return reply.code(409).send({ error: 'conflict', message: result.message });
+    return reply
+      .code(result.kind === 'created' ? 201 : 200)
+      .send({ ...describe(result.key), secret: result.key.secret });
   });
 
   app.get('/__sandbox/binance/keys', async () => ({ keys: state.binanceKeys.list().map(describe) }));

@@ -11,7 +11,7 @@ import type { SandboxAccount } from '../traders/trader.accounts';
  */
 
 export const API_KEY_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
-export const SECRET_PATTERN = /^sbx_sk_[\x21-\x7e]{1,249}$/;
+const SECRET_PATTERN = /^sbx_sk_[\x21-\x7e]{1,249}$/;
 
 export interface BinanceKey {
   apiKey: string;
@@ -27,7 +27,7 @@ export type RegisterResult =
   | { kind: 'invalid'; message: string }
   | { kind: 'conflict'; message: string };
 
-export function accountOfKey(apiKey: string): SandboxAccount {
+function accountOfKey(apiKey: string): SandboxAccount {
   const name = apiKey.toLowerCase();
   if (name.includes('scale')) return 'scale';
   if (name.includes('bench')) return 'bench';
@@ -42,7 +42,10 @@ export class BinanceKeyRegistry {
   /** Registers a key with its secret (a fresh `sbx_sk_` secret when none is given). */
   register(apiKey: string, secret?: string): RegisterResult {
     if (!API_KEY_PATTERN.test(apiKey)) {
-      return { kind: 'invalid', message: 'apiKey must be 1-128 characters of A-Z, a-z, 0-9, ".", "_" or "-"' };
+      return {
+        kind: 'invalid',
+        message: 'apiKey must be 1-128 characters of A-Z, a-z, 0-9, ".", "_" or "-"',
+      };
     }
     if (secret !== undefined && !SECRET_PATTERN.test(secret)) {
       return { kind: 'invalid', message: 'secret must start with sbx_sk_ and contain no spaces' };

@@ -32,7 +32,15 @@ function symbolInfo(spec: VenueSymbol) {
     quoteAssetPrecision: 8,
     baseCommissionPrecision: 8,
     quoteCommissionPrecision: 8,
-    orderTypes: ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'],
+    orderTypes: [
+      'LIMIT',
+      'LIMIT_MAKER',
+      'MARKET',
+      'STOP_LOSS',
+      'STOP_LOSS_LIMIT',
+      'TAKE_PROFIT',
+      'TAKE_PROFIT_LIMIT',
+    ],
     icebergAllowed: true,
     ocoAllowed: true,
     otoAllowed: true,
@@ -42,7 +50,12 @@ function symbolInfo(spec: VenueSymbol) {
     isSpotTradingAllowed: true,
     isMarginTradingAllowed: true,
     filters: [
-      { filterType: 'PRICE_FILTER', minPrice: '0.01000000', maxPrice: '1000000.00000000', tickSize: '0.01000000' },
+      {
+        filterType: 'PRICE_FILTER',
+        minPrice: '0.01000000',
+        maxPrice: '1000000.00000000',
+        tickSize: '0.01000000',
+      },
       {
         filterType: 'LOT_SIZE',
         minQty: eightDecimals(BigInt(spec.qtyStepUnits)),
@@ -104,7 +117,12 @@ export function registerBinanceMarket(app: FastifyInstance, state: SandboxState)
       timezone: 'UTC',
       serverTime: state.nowMs(),
       rateLimits: [
-        { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: WEIGHT_LIMIT_PER_MINUTE },
+        {
+          rateLimitType: 'REQUEST_WEIGHT',
+          interval: 'MINUTE',
+          intervalNum: 1,
+          limit: WEIGHT_LIMIT_PER_MINUTE,
+        },
         { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 100 },
         { rateLimitType: 'ORDERS', interval: 'DAY', intervalNum: 1, limit: 200_000 },
         { rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: 61_000 },
@@ -133,13 +151,21 @@ export function registerBinanceMarket(app: FastifyInstance, state: SandboxState)
 
     const series = state.market.asset(spec.asset);
     // Only closed klines: the kline of hour h closes when hour h + 1 starts.
-    const newest = Math.min(hourOfMs(state.nowMs()) - 1, endTime === undefined ? Infinity : Math.floor((endTime - EPOCH_MS) / HOUR_MS));
-    const oldest = Math.max(ANCHOR_HOUR, startTime === undefined ? -Infinity : Math.ceil((startTime - EPOCH_MS) / HOUR_MS));
+    const newest = Math.min(
+      hourOfMs(state.nowMs()) - 1,
+      endTime === undefined ? Infinity : Math.floor((endTime - EPOCH_MS) / HOUR_MS),
+    );
+    const oldest = Math.max(
+      ANCHOR_HOUR,
+      startTime === undefined ? -Infinity : Math.ceil((startTime - EPOCH_MS) / HOUR_MS),
+    );
     const hours: number[] = [];
     if (startTime !== undefined) {
-      for (let hour = oldest; hour <= newest && hours.length < limit; hour++) if (!series.isGap(hour)) hours.push(hour);
+      for (let hour = oldest; hour <= newest && hours.length < limit; hour++)
+        if (!series.isGap(hour)) hours.push(hour);
     } else {
-      for (let hour = newest; hour >= oldest && hours.length < limit; hour--) if (!series.isGap(hour)) hours.push(hour);
+      for (let hour = newest; hour >= oldest && hours.length < limit; hour--)
+        if (!series.isGap(hour)) hours.push(hour);
       hours.reverse();
     }
     return reply.send(

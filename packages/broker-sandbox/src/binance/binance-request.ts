@@ -4,7 +4,13 @@ import { rawQuery } from '../core/paths';
 import type { SandboxState } from '../sandbox.state';
 import type { BinanceKey } from './binance-keys';
 import { API_KEY_PATTERN } from './binance-keys';
-import { BinanceErrors, binanceError, binanceFail, illegalCharacters, missingParameter } from './binance.errors';
+import {
+  BinanceErrors,
+  binanceError,
+  binanceFail,
+  illegalCharacters,
+  missingParameter,
+} from './binance.errors';
 import { WEIGHT_LIMIT_PER_MINUTE } from './binance-weights';
 
 /**
@@ -33,7 +39,10 @@ export function beginCall(
   const nowMs = state.nowMs();
   const limiter = pool === 'api' ? state.binanceWeights : state.sapiWeights;
   const verdict = limiter.charge(request.ip, weight, nowMs);
-  void reply.header(pool === 'api' ? 'x-mbx-used-weight-1m' : 'x-sapi-used-ip-weight-1m', String(verdict.used));
+  void reply.header(
+    pool === 'api' ? 'x-mbx-used-weight-1m' : 'x-sapi-used-ip-weight-1m',
+    String(verdict.used),
+  );
   if (verdict.kind === 'banned') {
     void reply.header('retry-after', String(verdict.retryAfterSeconds));
     binanceError(
@@ -69,7 +78,11 @@ export function binanceRateLimited(reply: FastifyReply): FastifyReply {
 }
 
 /** An optional integer parameter: undefined when absent, null after answering -1100 for a malformed one. */
-export function integerParam(call: BinanceCall, reply: FastifyReply, name: string): number | undefined | null {
+export function integerParam(
+  call: BinanceCall,
+  reply: FastifyReply,
+  name: string,
+): number | undefined | null {
   const value = call.params.get(name);
   if (value === null || value === '') return undefined;
   if (!DIGITS.test(value)) {

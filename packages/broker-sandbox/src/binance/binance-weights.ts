@@ -45,7 +45,12 @@ export class WeightLimiter {
       usage.refusals = 0;
     }
     if (nowMs < usage.bannedUntilMs) {
-      return { kind: 'banned', used: usage.used, retryAfterSeconds: secondsUntil(usage.bannedUntilMs, nowMs), untilMs: usage.bannedUntilMs };
+      return {
+        kind: 'banned',
+        used: usage.used,
+        retryAfterSeconds: secondsUntil(usage.bannedUntilMs, nowMs),
+        untilMs: usage.bannedUntilMs,
+      };
     }
     usage.used += weight;
     if (usage.used <= this.limit) return { kind: 'ok', used: usage.used };
@@ -53,9 +58,18 @@ export class WeightLimiter {
     if (usage.refusals > IGNORED_429_BEFORE_BAN) {
       usage.bannedUntilMs = nowMs + Math.min(FIRST_BAN_MS * 2 ** usage.bans, LONGEST_BAN_MS);
       usage.bans += 1;
-      return { kind: 'banned', used: usage.used, retryAfterSeconds: secondsUntil(usage.bannedUntilMs, nowMs), untilMs: usage.bannedUntilMs };
+      return {
+        kind: 'banned',
+        used: usage.used,
+        retryAfterSeconds: secondsUntil(usage.bannedUntilMs, nowMs),
+        untilMs: usage.bannedUntilMs,
+      };
     }
-    return { kind: 'limited', used: usage.used, retryAfterSeconds: secondsUntil((minute + 1) * MINUTE_MS, nowMs) };
+    return {
+      kind: 'limited',
+      used: usage.used,
+      retryAfterSeconds: secondsUntil((minute + 1) * MINUTE_MS, nowMs),
+    };
   }
 }
 

@@ -24,7 +24,12 @@ export function binanceFail(reply: FastifyReply, error: readonly [number, number
 }
 
 export function missingParameter(reply: FastifyReply, name: string): FastifyReply {
-  return binanceError(reply, 400, -1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
+  return binanceError(
+    reply,
+    400,
+    -1102,
+    `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`,
+  );
 }
 
 export function illegalCharacters(reply: FastifyReply, name: string): FastifyReply {
@@ -41,5 +46,10 @@ export function invalidParameter(reply: FastifyReply, name: string): FastifyRepl
 }
 
 export function binanceUnavailable(reply: FastifyReply, status: number): FastifyReply {
-  return binanceError(reply, status, -1001, 'Internal error; unable to process your request. Please try again.');
+  return binanceError(
+    reply,
+    status,
+    -1001,
+    'Internal error; unable to process your request. Please try again.',
+  );
 }

@@ -1,11 +1,26 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatScaled, PRICE_SCALE, QTY_SCALE } from '../core/decimal';
-import { ANCHOR_HOUR, EPOCH_MS, HISTORY_MS, HOUR_MS, hourOfMs, hourStartMs, parseRfc3339 } from '../core/time';
+import {
+  ANCHOR_HOUR,
+  EPOCH_MS,
+  HISTORY_MS,
+  HOUR_MS,
+  hourOfMs,
+  hourStartMs,
+  parseRfc3339,
+} from '../core/time';
 import { COINBASE } from '../market/market.assets';
 import type { SandboxState } from '../sandbox.state';
 import { TRADER_PROFILES } from '../traders/trader.accounts';
 import type { AccessGrant } from './coinbase-oauth.store';
-import { coinbaseIndex, decodeCursor, encodeCursor, positionAfter, productOf, toCoinbaseFill } from './coinbase-fills';
+import {
+  coinbaseIndex,
+  decodeCursor,
+  encodeCursor,
+  positionAfter,
+  productOf,
+  toCoinbaseFill,
+} from './coinbase-fills';
 import type { CoinbaseFill } from './coinbase-fills';
 import { brokerageError, brokerageUnauthorized } from './coinbase.errors';
 
@@ -43,7 +58,9 @@ declare module 'fastify' {
 /** Query values Fastify parsed: a repeated key arrives as an array. */
 function many(value: unknown): string[] {
   if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+  return (Array.isArray(value) ? value : [value]).filter(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
 }
 
 /** A single query value; a repeated key is not one. */
@@ -85,57 +102,70 @@ export function registerCoinbaseBrokerage(app: FastifyInstance, state: SandboxSt
     return undefined;
   };
 
-  app.get('/api/v3/brokerage/orders/historical/fills', { preHandler: authenticate }, async (request, reply) => {
-    const grant = request.coinbaseGrant!;
-    const query = (request.query ?? {}) as Record<string, unknown>;
-    const products = new Set([...many(query.product_ids), ...many(query.product_id)]);
-    const orderIds = new Set([...many(query.order_ids), ...many(query.order_id)]);
-    const tradeIds = new Set(many(query.trade_ids));
-    const limitText = one(query.limit);
-    const limit = limitText === undefined ? DEFAULT_FILL_LIMIT : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1) {
-      return brokerageError(reply, 400, 'INVALID_ARGUMENT', 'limit must be a positive integer');
-    }
-    const startText = one(query.start_sequence_timestamp);
-    const endText = one(query.end_sequence_timestamp);
-    const startUs = startText ? parseRfc3339(startText) : Number.NEGATIVE_INFINITY;
-    const endUs = endText ? parseRfc3339(endText) : Number.POSITIVE_INFINITY;
-    if (startUs === undefined || endUs === undefined) {
-      return brokerageError(reply, 400, 'INVALID_ARGUMENT', 'start_sequence_timestamp and end_sequence_timestamp must be RFC 3339 times');
-    }
-    const cursorText = one(query.cursor);
-    const cursor = cursorText ? decodeCursor(cursorText) : undefined;
-    if (cursorText && !cursor) return brokerageError(reply, 400, 'INVALID_ARGUMENT', 'cursor is invalid');
-
-    const nowMs = state.nowMs();
-    const book = state.books.book(COINBASE, grant.account, nowMs);
-    const index = coinbaseIndex(book);
-    const newestUs = nowMs * 1000;
-    const oldestUs = (nowMs - HISTORY_MS) * 1000;
-    const accountIndex = ACCOUNT_INDEX(grant.account);
-    const pageSize = Math.min(limit, MAX_FILL_LIMIT);
-    const fills: CoinbaseFill[] = [];
-    let last = -1;
-    let more = false;
-    for (let i = cursor ? positionAfter(index, cursor.sequenceUs, cursor.key) : 0; i < index.entries.length; i++) {
-      const entry = index.entries[i]!;
-      const sequence = index.sequenceUs[i]!;
-      if (entry.timeUs > newestUs || sequence >= endUs) continue;
-      if (entry.timeUs <= oldestUs || sequence < startUs) break;
-      if (products.size > 0 && !products.has(productOf(entry))) continue;
-      const wire = toCoinbaseFill(entry, state.seed, accountIndex);
-      if (orderIds.size > 0 && !orderIds.has(wire.order_id)) continue;
-      if (tradeIds.size > 0 && !tradeIds.has(wire.trade_id)) continue;
-      if (fills.length === pageSize) {
-        more = true;
-        break;
+  app.get(
+    '/api/v3/brokerage/orders/historical/fills',
+    { preHandler: authenticate },
+    async (request, reply) => {
+      const grant = request.coinbaseGrant!;
+      const query = (request.query ?? {}) as Record<string, unknown>;
+      const products = new Set([...many(query.product_ids), ...many(query.product_id)]);
+      const orderIds = new Set([...many(query.order_ids), ...many(query.order_id)]);
+      const tradeIds = new Set(many(query.trade_ids));
+      const limitText = one(query.limit);
+      const limit = limitText === undefined ? DEFAULT_FILL_LIMIT : Number(limitText);
+      if (!Number.isInteger(limit) || limit < 1) {
+        return brokerageError(reply, 400, 'INVALID_ARGUMENT', 'limit must be a positive integer');
       }
-      fills.push(wire);
-      last = i;
-    }
-    const cursorOut = more ? encodeCursor(index.sequenceUs[last]!, index.entries[last]!.key) : '';
-    return reply.send({ fills, cursor: cursorOut });
-  });
+      const startText = one(query.start_sequence_timestamp);
+      const endText = one(query.end_sequence_timestamp);
+      const startUs = startText ? parseRfc3339(startText) : Number.NEGATIVE_INFINITY;
+      const endUs = endText ? parseRfc3339(endText) : Number.POSITIVE_INFINITY;
+      if (startUs === undefined || endUs === undefined) {
+        return brokerageError(
+          reply,
+          400,
+          'INVALID_ARGUMENT',
+          'start_sequence_timestamp and end_sequence_timestamp must be RFC 3339 times',
+        );
+      }
+      const cursorText = one(query.cursor);
+      const cursor = cursorText ? decodeCursor(cursorText) : undefined;
+      if (cursorText && !cursor) return brokerageError(reply, 400, 'INVALID_ARGUMENT', 'cursor is invalid');
+
+      const nowMs = state.nowMs();
+      const book = state.books.book(COINBASE, grant.account, nowMs);
+      const index = coinbaseIndex(book);
+      const newestUs = nowMs * 1000;
+      const oldestUs = (nowMs - HISTORY_MS) * 1000;
+      const accountIndex = ACCOUNT_INDEX(grant.account);
+      const pageSize = Math.min(limit, MAX_FILL_LIMIT);
+      const fills: CoinbaseFill[] = [];
+      let last = -1;
+      let more = false;
+      for (
+        let i = cursor ? positionAfter(index, cursor.sequenceUs, cursor.key) : 0;
+        i < index.entries.length;
+        i++
+      ) {
+        const entry = index.entries[i]!;
+        const sequence = index.sequenceUs[i]!;
+        if (entry.timeUs > newestUs || sequence >= endUs) continue;
+        if (entry.timeUs <= oldestUs || sequence < startUs) break;
+        if (products.size > 0 && !products.has(productOf(entry))) continue;
+        const wire = toCoinbaseFill(entry, state.seed, accountIndex);
+        if (orderIds.size > 0 && !orderIds.has(wire.order_id)) continue;
+        if (tradeIds.size > 0 && !tradeIds.has(wire.trade_id)) continue;
+        if (fills.length === pageSize) {
+          more = true;
+          break;
+        }
+        fills.push(wire);
+        last = i;
+      }
+      const cursorOut = more ? encodeCursor(index.sequenceUs[last]!, index.entries[last]!.key) : '';
+      return reply.send({ fills, cursor: cursorOut });
+    },
+  );
 
   app.get<{ Params: { product_id: string } }>(
     '/api/v3/brokerage/products/:product_id/candles',
@@ -147,16 +177,33 @@ export function registerCoinbaseBrokerage(app: FastifyInstance, state: SandboxSt
       const query = (request.query ?? {}) as Record<string, unknown>;
       const granularity = one(query.granularity);
       const seconds = granularity ? GRANULARITY_SECONDS[granularity] : undefined;
-      if (seconds === undefined) return brokerageError(reply, 400, 'INVALID_ARGUMENT', 'granularity argument is invalid');
+      if (seconds === undefined)
+        return brokerageError(reply, 400, 'INVALID_ARGUMENT', 'granularity argument is invalid');
       if (seconds !== 3_600) {
-        return brokerageError(reply, 400, 'INVALID_ARGUMENT', `granularity ${granularity} is not served by the broker sandbox; use ONE_HOUR`);
+        return brokerageError(
+          reply,
+          400,
+          'INVALID_ARGUMENT',
+          `granularity ${granularity} is not served by the broker sandbox; use ONE_HOUR`,
+        );
       }
       const start = Number(one(query.start));
       const end = Number(one(query.end));
       if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < 0) {
-        return brokerageError(reply, 400, 'INVALID_ARGUMENT', 'start and end argument is invalid - unix seconds are required');
+        return brokerageError(
+          reply,
+          400,
+          'INVALID_ARGUMENT',
+          'start and end argument is invalid - unix seconds are required',
+        );
       }
-      if (end <= start) return brokerageError(reply, 400, 'INVALID_ARGUMENT', 'start and end argument is invalid - start must be before end');
+      if (end <= start)
+        return brokerageError(
+          reply,
+          400,
+          'INVALID_ARGUMENT',
+          'start and end argument is invalid - start must be before end',
+        );
       if (Math.ceil((end - start) / seconds) > MAX_CANDLES) {
         return brokerageError(
           reply,

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COINBASE } from '../market/market.assets';
+import { Market } from '../market/market.series';
 import { createSandboxApp } from '../sandbox.app';
+import { TraderBooks, visibleRange } from '../traders/trader.book';
 import { SANDBOX_ACCOUNTS } from '../traders/trader.accounts';
 import type { CoinbaseFill } from './coinbase-fills';
 import { connectWithInject } from './coinbase.testing';
@@ -61,6 +64,9 @@ describe('GET /api/v3/brokerage/orders/historical/fills', () => {
       expect(Date.parse(fill.trade_time)).toBeLessThanOrEqual(NOW.getTime());
       expect(Date.parse(fill.trade_time)).toBeGreaterThan(NOW.getTime() - 30 * 86_400_000);
     }
+    const book = new TraderBooks(new Market(1), 1).book(COINBASE, 'demo', NOW.getTime());
+    const [first, last] = visibleRange(book, NOW.getTime());
+    expect(entries).toHaveLength(last - first);
     const spot = entries.filter((f) => f.trade_type === 'FILL' && f.product_id !== 'BTC-PERP-INTX');
     expect(Math.abs(spot.length / SANDBOX_ACCOUNTS.demo - 1)).toBeLessThanOrEqual(0.1);
   });
@@ -80,8 +86,21 @@ describe('GET /api/v3/brokerage/orders/historical/fills', () => {
     const fractionDigits = new Set<number>();
     for (const fill of entries) {
       expect(Object.keys(fill)).toEqual([
-        'entry_id', 'trade_id', 'order_id', 'trade_time', 'trade_type', 'price', 'size', 'commission', 'product_id',
-        'sequence_timestamp', 'liquidity_indicator', 'size_in_quote', 'user_id', 'side', 'retail_portfolio_id',
+        'entry_id',
+        'trade_id',
+        'order_id',
+        'trade_time',
+        'trade_type',
+        'price',
+        'size',
+        'commission',
+        'product_id',
+        'sequence_timestamp',
+        'liquidity_indicator',
+        'size_in_quote',
+        'user_id',
+        'side',
+        'retail_portfolio_id',
       ]);
       for (const field of [fill.price, fill.size, fill.commission]) expect(field).toMatch(/^\d+(\.\d+)?$/);
       const match = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.(\d+))?Z$/.exec(fill.trade_time);
@@ -95,7 +114,9 @@ describe('GET /api/v3/brokerage/orders/historical/fills', () => {
     }
     expect(fractionDigits).toEqual(new Set([0, 3, 6]));
     expect(new Set(entries.map((f) => f.trade_type))).toEqual(new Set(['FILL', 'REVERSAL', 'CORRECTION']));
-    expect(new Set(entries.map((f) => f.product_id))).toEqual(new Set(['BTC-USD', 'ETH-USD', 'SOL-USD', 'BTC-PERP-INTX']));
+    expect(new Set(entries.map((f) => f.product_id))).toEqual(
+      new Set(['BTC-USD', 'ETH-USD', 'SOL-USD', 'BTC-PERP-INTX']),
+    );
     const reversal = entries.find((f) => f.trade_type === 'REVERSAL')!;
     expect(entries.some((f) => f.trade_type === 'FILL' && f.trade_id === reversal.trade_id)).toBe(true);
   });
@@ -111,7 +132,11 @@ describe('GET /api/v3/brokerage/orders/historical/fills', () => {
     const windowed = await allFills(`&start_sequence_timestamp=${start}&end_sequence_timestamp=${end}`, 40);
     expect(windowed.map((f) => f.entry_id)).toEqual(
       all
-        .filter((f) => f.sequence_timestamp >= start.replace('Z', '000Z') && Date.parse(f.sequence_timestamp) < Date.parse(end))
+        .filter(
+          (f) =>
+            f.sequence_timestamp >= start.replace('Z', '000Z') &&
+            Date.parse(f.sequence_timestamp) < Date.parse(end),
+        )
         .map((f) => f.entry_id),
     );
     const bad = await get('/api/v3/brokerage/orders/historical/fills?start_sequence_timestamp=yesterday');
@@ -141,7 +166,8 @@ describe('GET /api/v3/brokerage/products/{product_id}/candles', () => {
     expect(candles.length).toBeLessThan(299);
     expect(Object.keys(candles[0]!)).toEqual(['start', 'low', 'high', 'open', 'close', 'volume']);
     expect(Number(candles[0]!.start)).toBe(end - 2 * 3600);
-    for (let i = 1; i < candles.length; i++) expect(Number(candles[i]!.start)).toBeLessThan(Number(candles[i - 1]!.start));
+    for (let i = 1; i < candles.length; i++)
+      expect(Number(candles[i]!.start)).toBeLessThan(Number(candles[i - 1]!.start));
     for (const candle of candles) {
       for (const value of Object.values(candle)) expect(value).toMatch(/^\d+(\.\d+)?$/);
       expect(Number(candle.low)).toBeLessThanOrEqual(Number(candle.open));
@@ -154,15 +180,19 @@ describe('GET /api/v3/brokerage/products/{product_id}/candles', () => {
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json()).toEqual({
       error: 'INVALID_ARGUMENT',
-      error_details: 'start and end argument is invalid - number of candles requested should be less than 300',
+      error_details:
+        'start and end argument is invalid - number of candles requested should be less than 300',
       message: 'start and end argument is invalid - number of candles requested should be less than 300',
     });
     const limited = (await get(candlesUrl(NOW_S - 100 * 3600, NOW_S, '&limit=7'))).json();
     expect(limited.candles).toHaveLength(7);
-    expect((await get(candlesUrl(NOW_S - 3600, NOW_S).replace('ONE_HOUR', 'HOURLY'))).json().error_details).toBe(
-      'granularity argument is invalid',
-    );
-    expect((await get('/api/v3/brokerage/products/DOGE-USD/candles?start=1&end=2&granularity=ONE_HOUR')).statusCode).toBe(404);
+    expect(
+      (await get(candlesUrl(NOW_S - 3600, NOW_S).replace('ONE_HOUR', 'HOURLY'))).json().error_details,
+    ).toBe('granularity argument is invalid');
+    expect(
+      (await get('/api/v3/brokerage/products/DOGE-USD/candles?start=1&end=2&granularity=ONE_HOUR'))
+        .statusCode,
+    ).toBe(404);
   });
 
   it('serves history from 40 days back, and prices every fill inside its candle', async () => {
@@ -170,8 +200,11 @@ describe('GET /api/v3/brokerage/products/{product_id}/candles', () => {
     const oldest = NOW_S - 41 * 86_400;
     const candles = new Map<number, { low: number; high: number }>();
     for (let start = oldest; start < NOW_S; start += 300 * 3600) {
-      const page = (await get(candlesUrl(start, Math.min(start + 300 * 3600, NOW_S)).replace('BTC-USD', 'ETH-USD'))).json();
-      for (const c of page.candles) candles.set(Number(c.start), { low: Number(c.low), high: Number(c.high) });
+      const page = (
+        await get(candlesUrl(start, Math.min(start + 300 * 3600, NOW_S)).replace('BTC-USD', 'ETH-USD'))
+      ).json();
+      for (const c of page.candles)
+        candles.set(Number(c.start), { low: Number(c.low), high: Number(c.high) });
     }
     expect(Math.min(...candles.keys())).toBeLessThanOrEqual(oldest + 3600);
     for (const fill of fills.filter((f) => Date.parse(f.trade_time) < (NOW_S - (NOW_S % 3600)) * 1000)) {

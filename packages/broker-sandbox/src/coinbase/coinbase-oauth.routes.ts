@@ -53,14 +53,23 @@ interface AuthorizationRequest {
 type AuthorizeCheck =
   | { kind: 'ok'; request: AuthorizationRequest }
   | { kind: 'page-error'; message: string }
-  | { kind: 'redirect-error'; redirectUri: string; state: string | undefined; error: string; description: string };
+  | {
+      kind: 'redirect-error';
+      redirectUri: string;
+      state: string | undefined;
+      error: string;
+      description: string;
+    };
 
 /** Validates an authorization request; errors that cannot safely redirect are shown on a page. */
 function checkAuthorization(params: AuthorizeParams): AuthorizeCheck {
   if (!params.client_id) return { kind: 'page-error', message: 'The request has no client_id.' };
   const redirectUri = params.redirect_uri;
   if (!redirectUri || !isRedirectable(redirectUri)) {
-    return { kind: 'page-error', message: 'The redirect_uri is missing or is not an absolute http(s) URL without a fragment.' };
+    return {
+      kind: 'page-error',
+      message: 'The redirect_uri is missing or is not an absolute http(s) URL without a fragment.',
+    };
   }
   const fail = (error: string, description: string): AuthorizeCheck => ({
     kind: 'redirect-error',
@@ -69,12 +78,14 @@ function checkAuthorization(params: AuthorizeParams): AuthorizeCheck {
     error,
     description,
   });
-  if (params.response_type !== 'code') return fail('unsupported_response_type', 'response_type must be code.');
+  if (params.response_type !== 'code')
+    return fail('unsupported_response_type', 'response_type must be code.');
   if (params.state !== undefined && params.state.length < 8) {
     return fail('invalid_request', 'state must be at least 8 characters long.');
   }
   if (params.code_challenge !== undefined || params.code_challenge_method !== undefined) {
-    if (params.code_challenge_method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256.');
+    if (params.code_challenge_method !== 'S256')
+      return fail('invalid_request', 'code_challenge_method must be S256.');
     if (!params.code_challenge || !CHALLENGE_PATTERN.test(params.code_challenge)) {
       return fail('invalid_request', 'code_challenge must be the base64url SHA-256 of the code_verifier.');
     }
@@ -100,14 +111,22 @@ function isRedirectable(value: string): boolean {
   }
 }
 
-function redirectTo(reply: FastifyReply, redirectUri: string, params: Record<string, string | undefined>): FastifyReply {
+function redirectTo(
+  reply: FastifyReply,
+  redirectUri: string,
+  params: Record<string, string | undefined>,
+): FastifyReply {
   const url = new URL(redirectUri);
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined) url.searchParams.set(name, value);
   return reply.code(302).header('cache-control', 'no-store').header('location', url.toString()).send();
 }
 
 function showError(reply: FastifyReply, message: string): FastifyReply {
-  return reply.code(400).headers(pageHeaders()).send(renderErrorPage('This authorization request cannot be completed', message));
+  return reply
+    .code(400)
+    .headers(pageHeaders())
+    .send(renderErrorPage('This authorization request cannot be completed', message));
 }
 
 function answerCheckError(reply: FastifyReply, check: Exclude<AuthorizeCheck, { kind: 'ok' }>): FastifyReply {
@@ -120,7 +139,9 @@ function answerCheckError(reply: FastifyReply, check: Exclude<AuthorizeCheck, { 
 }
 
 function asRecord(body: unknown): Record<string, unknown> {
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  return typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : {};
 }
 
 /** Client credentials from HTTP Basic authentication (RFC 6749 §2.3.1), if sent. */
@@ -164,7 +185,8 @@ export function registerCoinbaseOAuth(app: FastifyInstance, state: SandboxState)
       const body = asRecord(request.body);
       const params = AuthorizeParamsSchema.safeParse({ ...body, ...asRecord(request.query) });
       const decision = DecisionSchema.safeParse(body);
-      if (!params.success || !decision.success) return showError(reply, 'Each parameter may be sent only once.');
+      if (!params.success || !decision.success)
+        return showError(reply, 'Each parameter may be sent only once.');
       const check = checkAuthorization(params.data);
       if (check.kind !== 'ok') return answerCheckError(reply, check);
       const { request: authorization } = check;
@@ -192,14 +214,21 @@ export function registerCoinbaseOAuth(app: FastifyInstance, state: SandboxState)
   for (const path of TOKEN_PATHS) {
     app.post(path, async (request, reply) => {
       const parsed = TokenBodySchema.safeParse(asRecord(request.body));
-      if (!parsed.success) return oauthError(reply, 400, 'invalid_request', 'Each parameter may be sent only once.');
+      if (!parsed.success)
+        return oauthError(reply, 400, 'invalid_request', 'Each parameter may be sent only once.');
       const body = parsed.data;
       const basic = basicCredentials(request);
       if (basic && body.client_id !== undefined && basic.clientId !== body.client_id) {
-        return oauthError(reply, 401, 'invalid_client', 'The client_id in the body and in the Authorization header differ.');
+        return oauthError(
+          reply,
+          401,
+          'invalid_client',
+          'The client_id in the body and in the Authorization header differ.',
+        );
       }
       const clientId = basic?.clientId ?? body.client_id;
-      if (!clientId) return oauthError(reply, 401, 'invalid_client', 'Client authentication failed: no client_id.');
+      if (!clientId)
+        return oauthError(reply, 401, 'invalid_client', 'Client authentication failed: no client_id.');
       let outcome;
       if (body.grant_type === 'authorization_code') {
         if (!body.code || !body.redirect_uri) {
@@ -212,15 +241,25 @@ export function registerCoinbaseOAuth(app: FastifyInstance, state: SandboxState)
           codeVerifier: body.code_verifier,
         });
       } else if (body.grant_type === 'refresh_token') {
-        if (!body.refresh_token) return oauthError(reply, 400, 'invalid_request', 'refresh_token is required.');
+        if (!body.refresh_token)
+          return oauthError(reply, 400, 'invalid_request', 'refresh_token is required.');
         outcome = state.oauth.refresh({ refreshToken: body.refresh_token, clientId });
       } else if (body.grant_type === undefined) {
         return oauthError(reply, 400, 'invalid_request', 'grant_type is required.');
       } else {
-        return oauthError(reply, 400, 'unsupported_grant_type', 'grant_type must be authorization_code or refresh_token.');
+        return oauthError(
+          reply,
+          400,
+          'unsupported_grant_type',
+          'grant_type must be authorization_code or refresh_token.',
+        );
       }
       if (!outcome.ok) return oauthError(reply, outcome.status, outcome.error, outcome.description);
-      return reply.code(200).header('cache-control', 'no-store').header('pragma', 'no-cache').send(outcome.tokens);
+      return reply
+        .code(200)
+        .header('cache-control', 'no-store')
+        .header('pragma', 'no-cache')
+        .send(outcome.tokens);
     });
   }
 

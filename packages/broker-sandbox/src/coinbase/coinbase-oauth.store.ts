@@ -8,7 +8,7 @@ import type { SandboxAccount } from '../traders/trader.accounts';
  * replaying a used code or refresh token, revokes the whole grant.
  */
 
-export const ACCESS_TOKEN_TTL_SECONDS = 3_600;
+const ACCESS_TOKEN_TTL_SECONDS = 3_600;
 const CODE_TTL_MS = 10 * 60_000;
 /** Coinbase's refresh tokens live 1.5 years. */
 const REFRESH_TOKEN_TTL_MS = 548 * 24 * 3_600_000;
@@ -25,7 +25,12 @@ export interface TokenResponse {
 
 export type OAuthOutcome =
   | { ok: true; tokens: TokenResponse }
-  | { ok: false; status: 400 | 401; error: 'invalid_grant' | 'invalid_client' | 'invalid_request'; description: string };
+  | {
+      ok: false;
+      status: 400 | 401;
+      error: 'invalid_grant' | 'invalid_client' | 'invalid_request';
+      description: string;
+    };
 
 interface Grant {
   id: string;
@@ -95,17 +100,29 @@ export class OAuthStore {
     return code;
   }
 
-  redeemCode(input: { code: string; clientId: string; redirectUri: string; codeVerifier: string | undefined }): OAuthOutcome {
+  redeemCode(input: {
+    code: string;
+    clientId: string;
+    redirectUri: string;
+    codeVerifier: string | undefined;
+  }): OAuthOutcome {
     const entry = this.codes.get(input.code);
     if (!entry || entry.expiresAtMs <= this.nowMs()) {
       return invalidGrant('The authorization code is invalid or has expired.');
     }
     if (entry.grantId !== undefined) {
       this.revokeGrant(entry.grantId);
-      return invalidGrant('The authorization code has already been used; the tokens issued with it are revoked.');
+      return invalidGrant(
+        'The authorization code has already been used; the tokens issued with it are revoked.',
+      );
     }
     if (!sameText(entry.clientId, input.clientId)) {
-      return { ok: false, status: 401, error: 'invalid_client', description: 'The code was issued to another client.' };
+      return {
+        ok: false,
+        status: 401,
+        error: 'invalid_client',
+        description: 'The code was issued to another client.',
+      };
     }
     if (entry.redirectUri !== input.redirectUri) {
       return invalidGrant('The redirect_uri does not match the one used in the authorization request.');
@@ -115,7 +132,8 @@ export class OAuthStore {
         return invalidGrant('A valid code_verifier is required.');
       }
       const challenge = createHash('sha256').update(input.codeVerifier).digest('base64url');
-      if (!sameText(challenge, entry.codeChallenge)) return invalidGrant('The code_verifier does not match the code_challenge.');
+      if (!sameText(challenge, entry.codeChallenge))
+        return invalidGrant('The code_verifier does not match the code_challenge.');
     }
     const grant: Grant = {
       id: randomBytes(12).toString('base64url'),
@@ -136,7 +154,12 @@ export class OAuthStore {
       return invalidGrant('The refresh token is invalid, expired or revoked.');
     }
     if (!sameText(grant.clientId, input.clientId)) {
-      return { ok: false, status: 401, error: 'invalid_client', description: 'The refresh token was issued to another client.' };
+      return {
+        ok: false,
+        status: 401,
+        error: 'invalid_client',
+        description: 'The refresh token was issued to another client.',
+      };
     }
     if (token.used) {
       // A refresh token presented twice means it leaked: end the whole grant.
@@ -179,7 +202,12 @@ export class OAuthStore {
     };
     if (grant.scopes.includes(OFFLINE_ACCESS)) {
       const refreshToken = opaque('sbx_rt_');
-      this.tokens.set(refreshToken, { kind: 'refresh', grantId: grant.id, expiresAtMs: now + REFRESH_TOKEN_TTL_MS, used: false });
+      this.tokens.set(refreshToken, {
+        kind: 'refresh',
+        grantId: grant.id,
+        expiresAtMs: now + REFRESH_TOKEN_TTL_MS,
+        used: false,
+      });
       response.refresh_token = refreshToken;
     }
     return response;

@@ -15,7 +15,12 @@ afterAll(async () => {
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
-async function consent(query: string, decision: string, account = 'demo', path = '/oauth/authorize'): Promise<Response> {
+async function consent(
+  query: string,
+  decision: string,
+  account = 'demo',
+  path = '/oauth/authorize',
+): Promise<Response> {
   return fetch(`${sandbox.url}${path}?${query}`, {
     method: 'POST',
     redirect: 'manual',
@@ -24,7 +29,11 @@ async function consent(query: string, decision: string, account = 'demo', path =
   });
 }
 
-async function codeFor(challenge: string, account = 'demo', extra: Record<string, string> = {}): Promise<string> {
+async function codeFor(
+  challenge: string,
+  account = 'demo',
+  extra: Record<string, string> = {},
+): Promise<string> {
   const response = await consent(authorizeQuery(challenge, extra), 'allow', account);
   expect(response.status).toBe(302);
   const location = new URL(response.headers.get('location')!);
@@ -33,7 +42,10 @@ async function codeFor(challenge: string, account = 'demo', extra: Record<string
   return location.searchParams.get('code')!;
 }
 
-async function token(body: Record<string, string>, headers: Record<string, string> = FORM): Promise<Response> {
+async function token(
+  body: Record<string, string>,
+  headers: Record<string, string> = FORM,
+): Promise<Response> {
   const json = headers['content-type'] === 'application/json';
   return fetch(`${sandbox.url}/oauth/token`, {
     method: 'POST',
@@ -65,7 +77,13 @@ async function connect(account = 'demo', scope?: string) {
   const code = await codeFor(challenge, account, scope === undefined ? {} : { scope });
   const response = await exchange(code, verifier);
   expect(response.status).toBe(200);
-  return (await response.json()) as { access_token: string; refresh_token?: string; expires_in: number; scope: string; token_type: string };
+  return (await response.json()) as {
+    access_token: string;
+    refresh_token?: string;
+    expires_in: number;
+    scope: string;
+    token_type: string;
+  };
 }
 
 describe('Coinbase OAuth consent page', () => {
@@ -102,7 +120,9 @@ describe('Coinbase OAuth consent page', () => {
       [{ code_challenge_method: 'plain' }, 'invalid_request'],
     ];
     for (const [extra, error] of cases) {
-      const response = await fetch(`${sandbox.url}/oauth/authorize?${authorizeQuery(challenge, extra)}`, { redirect: 'manual' });
+      const response = await fetch(`${sandbox.url}/oauth/authorize?${authorizeQuery(challenge, extra)}`, {
+        redirect: 'manual',
+      });
       expect(response.status).toBe(302);
       expect(new URL(response.headers.get('location')!).searchParams.get('error')).toBe(error);
     }
@@ -154,12 +174,19 @@ describe('Coinbase OAuth tokens', () => {
     const wrongVerifier = await exchange(await codeFor(challenge), pkcePair().verifier);
     expect(wrongVerifier.status).toBe(400);
     expect(await wrongVerifier.json()).toMatchObject({ error: 'invalid_grant' });
-    const wrongRedirect = await exchange(await codeFor(challenge), verifier, { redirect_uri: 'http://127.0.0.1:3000/elsewhere' });
+    const wrongRedirect = await exchange(await codeFor(challenge), verifier, {
+      redirect_uri: 'http://127.0.0.1:3000/elsewhere',
+    });
     expect(await wrongRedirect.json()).toMatchObject({ error: 'invalid_grant' });
     const wrongClient = await exchange(await codeFor(challenge), verifier, { client_id: 'someone-else' });
     expect(wrongClient.status).toBe(401);
     expect(await wrongClient.json()).toMatchObject({ error: 'invalid_client' });
-    const missingVerifier = await token({ grant_type: 'authorization_code', code: await codeFor(challenge), redirect_uri: TEST_REDIRECT_URI, client_id: TEST_CLIENT_ID });
+    const missingVerifier = await token({
+      grant_type: 'authorization_code',
+      code: await codeFor(challenge),
+      redirect_uri: TEST_REDIRECT_URI,
+      client_id: TEST_CLIENT_ID,
+    });
     expect(await missingVerifier.json()).toMatchObject({ error: 'invalid_grant' });
   });
 
@@ -171,20 +198,36 @@ describe('Coinbase OAuth tokens', () => {
 
   it('rotates refresh tokens: each works once, and a replay ends the whole grant', async () => {
     const first = await connect('demo');
-    const refreshed = await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token!, client_id: TEST_CLIENT_ID });
+    const refreshed = await token({
+      grant_type: 'refresh_token',
+      refresh_token: first.refresh_token!,
+      client_id: TEST_CLIENT_ID,
+    });
     expect(refreshed.status).toBe(200);
     const second = await refreshed.json();
     expect(second.refresh_token).toMatch(/^sbx_rt_/);
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect(second.access_token).not.toBe(first.access_token);
     expect((await fills(second.access_token)).status).toBe(200);
-    const otherClient = await token({ grant_type: 'refresh_token', refresh_token: second.refresh_token, client_id: 'someone-else' });
+    const otherClient = await token({
+      grant_type: 'refresh_token',
+      refresh_token: second.refresh_token,
+      client_id: 'someone-else',
+    });
     expect(otherClient.status).toBe(401);
-    const replay = await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token!, client_id: TEST_CLIENT_ID });
+    const replay = await token({
+      grant_type: 'refresh_token',
+      refresh_token: first.refresh_token!,
+      client_id: TEST_CLIENT_ID,
+    });
     expect(replay.status).toBe(400);
     expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
     expect((await fills(second.access_token)).status).toBe(401);
-    const afterReplay = await token({ grant_type: 'refresh_token', refresh_token: second.refresh_token, client_id: TEST_CLIENT_ID });
+    const afterReplay = await token({
+      grant_type: 'refresh_token',
+      refresh_token: second.refresh_token,
+      client_id: TEST_CLIENT_ID,
+    });
     expect(afterReplay.status).toBe(400);
   });
 
@@ -200,7 +243,11 @@ describe('Coinbase OAuth tokens', () => {
       const expired = await fills(tokens.access_token);
       expect(expired.status).toBe(401);
       expect(await expired.text()).toBe('Unauthorized\n');
-      const renewed = await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: TEST_CLIENT_ID });
+      const renewed = await token({
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token!,
+        client_id: TEST_CLIENT_ID,
+      });
       expect((await fills((await renewed.json()).access_token)).status).toBe(200);
     } finally {
       now = start;
@@ -209,12 +256,24 @@ describe('Coinbase OAuth tokens', () => {
 
   it('revokes the grant behind a token on request', async () => {
     const tokens = await connect('demo');
-    const revoke = await fetch(`${sandbox.url}/oauth/revoke`, { method: 'POST', headers: FORM, body: new URLSearchParams({ token: tokens.access_token }) });
+    const revoke = await fetch(`${sandbox.url}/oauth/revoke`, {
+      method: 'POST',
+      headers: FORM,
+      body: new URLSearchParams({ token: tokens.access_token }),
+    });
     expect(revoke.status).toBe(200);
     expect((await fills(tokens.access_token)).status).toBe(401);
-    const refresh = await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: TEST_CLIENT_ID });
+    const refresh = await token({
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+      client_id: TEST_CLIENT_ID,
+    });
     expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
-    const unknown = await fetch(`${sandbox.url}/oauth2/revoke`, { method: 'POST', headers: FORM, body: new URLSearchParams({ token: 'sbx_at_unknown' }) });
+    const unknown = await fetch(`${sandbox.url}/oauth2/revoke`, {
+      method: 'POST',
+      headers: FORM,
+      body: new URLSearchParams({ token: 'sbx_at_unknown' }),
+    });
     expect(unknown.status).toBe(200);
   });
 

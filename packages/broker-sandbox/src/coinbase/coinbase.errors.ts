@@ -6,7 +6,12 @@ import type { FastifyReply } from 'fastify';
  * OAuth endpoints answer RFC 6749 `{ error, error_description }`.
  */
 
-export function brokerageError(reply: FastifyReply, status: number, error: string, message: string): FastifyReply {
+export function brokerageError(
+  reply: FastifyReply,
+  status: number,
+  error: string,
+  message: string,
+): FastifyReply {
   return reply.code(status).send({ error, error_details: message, message });
 }
 
@@ -14,7 +19,12 @@ export function brokerageUnauthorized(reply: FastifyReply): FastifyReply {
   return reply.code(401).type('text/plain; charset=utf-8').send('Unauthorized\n');
 }
 
-export function oauthError(reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
+export function oauthError(
+  reply: FastifyReply,
+  status: number,
+  error: string,
+  description: string,
+): FastifyReply {
   return reply
     .code(status)
     .header('cache-control', 'no-store')

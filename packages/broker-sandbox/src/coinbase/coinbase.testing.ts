@@ -52,6 +52,7 @@ export async function connectWithInject(
       code_verifier: verifier,
     },
   });
-  if (token.statusCode !== 200) throw new Error(`token exchange failed with ${token.statusCode}: ${token.body}`);
+  if (token.statusCode !== 200)
+    throw new Error(`token exchange failed with ${token.statusCode}: ${token.body}`);
   return token.json();
 }

@@ -16,15 +16,19 @@ describe('formatScaled', () => {
 
   it('round-trips any scaled integer through its decimal string', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.integer({ min: 0, max: 12 }), (value, scale) => {
-        for (const mode of ['fixed', 'trim'] as const) {
-          const text = formatScaled(value, scale, mode);
-          expect(text).toMatch(/^-?\d+(\.\d+)?$/);
-          const [whole, fraction = ''] = text.replace('-', '').split('.');
-          const back = BigInt(whole! + fraction.padEnd(scale, '0')) * (text.startsWith('-') ? -1n : 1n);
-          expect(back).toBe(value);
-        }
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }),
+        fc.integer({ min: 0, max: 12 }),
+        (value, scale) => {
+          for (const mode of ['fixed', 'trim'] as const) {
+            const text = formatScaled(value, scale, mode);
+            expect(text).toMatch(/^-?\d+(\.\d+)?$/);
+            const [whole, fraction = ''] = text.replace('-', '').split('.');
+            const back = BigInt(whole! + fraction.padEnd(scale, '0')) * (text.startsWith('-') ? -1n : 1n);
+            expect(back).toBe(value);
+          }
+        },
+      ),
     );
   });
 });

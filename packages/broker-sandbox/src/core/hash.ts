@@ -70,8 +70,4 @@ export class Draws {
     }
     return weights.length - 1;
   }
-
-  normal(): number {
-    return normal(this.key, this.counter++, 0x6e6f726d);
-  }
 }

@@ -7,8 +7,8 @@ export const EPOCH_MS = Date.UTC(2026, 0, 1);
 export const HOUR_MS = 3_600_000;
 export const HOUR_US = HOUR_MS * 1000;
 export const DAY_MS = 24 * HOUR_MS;
-/** The market's history starts here (two years before the epoch); nothing exists before it. */
-export const ANCHOR_HOUR = (Date.UTC(2024, 0, 1) - EPOCH_MS) / HOUR_MS;
+/** The market's history starts here, a year before the epoch; nothing exists before it. */
+export const ANCHOR_HOUR = (Date.UTC(2025, 0, 1) - EPOCH_MS) / HOUR_MS;
 /** How much history an account keeps: the last 30 days. */
 export const HISTORY_MS = 30 * DAY_MS;
 

@@ -36,7 +36,12 @@ function answerServerError(reply: FastifyReply, family: ApiFamily, status: numbe
     case 'coinbase':
       return brokerageUnavailable(reply, status);
     case 'oauth':
-      return oauthError(reply, status, status === 503 ? 'temporarily_unavailable' : 'server_error', 'The server failed.');
+      return oauthError(
+        reply,
+        status,
+        status === 503 ? 'temporarily_unavailable' : 'server_error',
+        'The server failed.',
+      );
     case 'sandbox':
       return reply.code(status).send({ error: 'server_error', message: 'The server failed.' });
   }
@@ -46,7 +51,9 @@ export function registerFaults(app: FastifyInstance, state: SandboxState): void 
   app.post('/__sandbox/faults', async (request, reply) => {
     const parsed = FaultRuleSchema.safeParse(request.body);
     if (!parsed.success) {
-      return reply.code(400).send({ error: 'invalid_request', message: parsed.error.issues.map((i) => i.message).join('; ') });
+      return reply
+        .code(400)
+        .send({ error: 'invalid_request', message: parsed.error.issues.map((i) => i.message).join('; ') });
     }
     return reply.code(201).send({ fault: state.faults.add(parsed.data) });
   });

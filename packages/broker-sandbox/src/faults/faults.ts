@@ -34,7 +34,11 @@ export class FaultController {
   private nextId = 1;
 
   add(rule: FaultRule): ActiveFault {
-    const fault: ActiveFault = { ...FaultRuleSchema.parse(rule), id: this.nextId++, remaining: rule.count ?? 1 };
+    const fault: ActiveFault = {
+      ...FaultRuleSchema.parse(rule),
+      id: this.nextId++,
+      remaining: rule.count ?? 1,
+    };
     this.faults.push(fault);
     return { ...fault };
   }

@@ -57,10 +57,15 @@ export function pctChange(closes: ArrayLike<number>, lag: number): Float64Array 
 /** 1 − close / the highest high of the last `window` candles (the current one included). */
 export function drawdown(highs: ArrayLike<number>, closes: ArrayLike<number>, window = 72): Float64Array {
   const out = new Float64Array(closes.length).fill(Number.NaN);
-  for (let i = window - 1; i < closes.length; i++) {
-    let max = 0;
-    for (let j = i - window + 1; j <= i; j++) max = Math.max(max, highs[j]!);
-    out[i] = 1 - closes[i]! / max;
+  // Indices of candidate maxima, highs decreasing from front to back: a sliding-window maximum in O(n).
+  const candidates: number[] = [];
+  let head = 0;
+  for (let i = 0; i < closes.length; i++) {
+    while (candidates.length > head && highs[candidates[candidates.length - 1]!]! <= highs[i]!)
+      candidates.pop();
+    candidates.push(i);
+    if (candidates[head]! <= i - window) head++;
+    if (i >= window - 1) out[i] = 1 - closes[i]! / highs[candidates[head]!]!;
   }
   return out;
 }

@@ -108,8 +108,14 @@ export class AssetSeries {
   features(hour: number): HourFeatures {
     this.ensure(hour);
     const i = hour - ANCHOR_HOUR;
-    if (i < 0) return { pct24h: Number.NaN, rsi14: Number.NaN, bbPosition: Number.NaN, drawdown72: Number.NaN };
-    return { pct24h: this.pct24[i]!, rsi14: this.rsi[i]!, bbPosition: this.bb[i]!, drawdown72: this.dd72[i]! };
+    if (i < 0)
+      return { pct24h: Number.NaN, rsi14: Number.NaN, bbPosition: Number.NaN, drawdown72: Number.NaN };
+    return {
+      pct24h: this.pct24[i]!,
+      rsi14: this.rsi[i]!,
+      bbPosition: this.bb[i]!,
+      drawdown72: this.dd72[i]!,
+    };
   }
 
   /** The spike or crash scheduled in an event block, if any. */
@@ -177,16 +183,25 @@ export class AssetSeries {
       const regime = this.regimeOf(hour);
       const sigma = spec.hourlyVolatility * REGIME_VOLATILITY[regime];
       const event = eventDrift(hour, (block) => this.eventOf(block));
-      const ret = event.drift - MEAN_REVERSION * (this.logPrice - logBase) + sigma * normal(key, CHANNEL_RETURN, hour);
+      const ret =
+        event.drift - MEAN_REVERSION * (this.logPrice - logBase) + sigma * normal(key, CHANNEL_RETURN, hour);
       this.logPrice += ret;
       const close = Math.max(1, Math.round(Math.exp(this.logPrice) * 100));
       const wick = sigma * (event.moving ? 0.9 : 0.5);
       const top = Math.max(open, close);
       const bottom = Math.min(open, close);
       this.close[i] = close;
-      this.high[i] = Math.max(top, Math.round(top * Math.exp(Math.abs(normal(key, CHANNEL_WICK_HIGH, hour)) * wick)));
-      this.low[i] = Math.min(bottom, Math.round(bottom * Math.exp(-Math.abs(normal(key, CHANNEL_WICK_LOW, hour)) * wick)));
-      const activity = (0.55 + 0.9 * uniform(key, CHANNEL_VOLUME, hour)) * (1 + (2.5 * Math.abs(ret)) / spec.hourlyVolatility);
+      this.high[i] = Math.max(
+        top,
+        Math.round(top * Math.exp(Math.abs(normal(key, CHANNEL_WICK_HIGH, hour)) * wick)),
+      );
+      this.low[i] = Math.min(
+        bottom,
+        Math.round(bottom * Math.exp(-Math.abs(normal(key, CHANNEL_WICK_LOW, hour)) * wick)),
+      );
+      const activity =
+        (0.55 + 0.9 * uniform(key, CHANNEL_VOLUME, hour)) *
+        (1 + (2.5 * Math.abs(ret)) / spec.hourlyVolatility);
       this.volume[i] = Math.round(spec.hourlyVolume * REGIME_VOLATILITY[regime] ** 0.5 * activity * 1e8);
     }
     this.length = hours;

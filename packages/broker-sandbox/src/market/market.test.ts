@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ANCHOR_HOUR, hourOfMs } from '../core/time';
 import { GAP_BLOCK_HOURS, weekRegime } from './market.events';
@@ -27,6 +28,25 @@ describe('wilderRsi', () => {
   });
 });
 
+describe('drawdown', () => {
+  it('equals the brute-force maximum over every window', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 1_000 }), { minLength: 1, maxLength: 200 }),
+        fc.integer({ min: 1, max: 30 }),
+        (highs, window) => {
+          const closes = highs.map((h) => h / 2);
+          const fast = drawdown(highs, closes, window);
+          for (let i = 0; i < highs.length; i++) {
+            if (i < window - 1) expect(fast[i]).toBeNaN();
+            else expect(fast[i]).toBe(1 - closes[i]! / Math.max(...highs.slice(i - window + 1, i + 1)));
+          }
+        },
+      ),
+    );
+  });
+});
+
 describe('other indicators', () => {
   it('follow DESIGN §6 definitions', () => {
     const flat = Array.from({ length: 20 }, () => 3);
@@ -43,7 +63,9 @@ describe('Market', () => {
     const b = new Market(5).asset('BTC');
     const c = new Market(6).asset('BTC');
     const hours = [NOW_HOUR - 900, NOW_HOUR - 10, NOW_HOUR];
-    expect(hours.map((h) => a.candle(h) ?? a.candle(h + 1))).toEqual(hours.map((h) => b.candle(h) ?? b.candle(h + 1)));
+    expect(hours.map((h) => a.candle(h) ?? a.candle(h + 1))).toEqual(
+      hours.map((h) => b.candle(h) ?? b.candle(h + 1)),
+    );
     expect(c.closeAt(NOW_HOUR)).not.toBe(a.closeAt(NOW_HOUR));
   });
 
@@ -57,7 +79,12 @@ describe('Market', () => {
 
   it('keeps OHLC consistent, chains opens to closes and trades at realistic levels', () => {
     const market = new Market(3);
-    const levels = { BTC: [30_000, 250_000], ETH: [1_000, 10_000], SOL: [40, 800], BNB: [150, 2_000] } as const;
+    const levels = {
+      BTC: [30_000, 250_000],
+      ETH: [1_000, 10_000],
+      SOL: [40, 800],
+      BNB: [150, 2_000],
+    } as const;
     for (const asset of ['BTC', 'ETH', 'SOL', 'BNB'] as const) {
       const series = market.asset(asset);
       for (let h = NOW_HOUR - 24 * 60; h <= NOW_HOUR; h++) {
@@ -78,7 +105,8 @@ describe('Market', () => {
     const firstBlock = Math.ceil((NOW_HOUR - 24 * 60) / GAP_BLOCK_HOURS);
     for (let block = firstBlock; block < firstBlock + 5; block++) {
       let gaps = 0;
-      for (let h = block * GAP_BLOCK_HOURS; h < (block + 1) * GAP_BLOCK_HOURS; h++) if (series.isGap(h)) gaps++;
+      for (let h = block * GAP_BLOCK_HOURS; h < (block + 1) * GAP_BLOCK_HOURS; h++)
+        if (series.isGap(h)) gaps++;
       expect(gaps).toBe(1);
     }
     expect(series.isGap(ANCHOR_HOUR - 1)).toBe(true);
@@ -86,7 +114,9 @@ describe('Market', () => {
 
   it('schedules both spikes and crashes within 30 days, and has quiet weeks', () => {
     const market = new Market(11);
-    const events = (['BTC', 'ETH', 'SOL'] as const).flatMap((a) => market.asset(a).eventsBetween(NOW_HOUR - 720, NOW_HOUR));
+    const events = (['BTC', 'ETH', 'SOL'] as const).flatMap((a) =>
+      market.asset(a).eventsBetween(NOW_HOUR - 720, NOW_HOUR),
+    );
     expect(events.some((e) => e.kind === 'spike')).toBe(true);
     expect(events.some((e) => e.kind === 'crash')).toBe(true);
     const btc = market.asset('BTC');

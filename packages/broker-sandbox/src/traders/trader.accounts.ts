@@ -24,7 +24,15 @@ export type TradePattern =
   | 'perpetual';
 
 /** Patterns an ordinary episode slot can draw; `chase` and `panic` fall back to `plain` when the market offers no chance. */
-export const SLOT_PATTERNS = ['plain', 'disciplined', 'early-exit', 'late-exit', 'revenge', 'chase', 'panic'] as const;
+export const SLOT_PATTERNS = [
+  'plain',
+  'disciplined',
+  'early-exit',
+  'late-exit',
+  'revenge',
+  'chase',
+  'panic',
+] as const;
 export type SlotPattern = (typeof SLOT_PATTERNS)[number];
 
 export interface TraderProfile {

@@ -38,7 +38,7 @@ const PERPETUAL_EVERY_SLOTS = 25;
 const CORRECTION_CHANCE = 0.012;
 
 /** Every fill of the (venue, account) trader with a time in [fromUs, toUs), sorted by time then key. */
-export function generateFills(ctx: TraderContext, fromUs: number, toUs: number): TraderFill[] {
+function generateFills(ctx: TraderContext, fromUs: number, toUs: number): TraderFill[] {
   const out: TraderFill[] = [];
   const fromHour = hourOfUs(fromUs) - MAX_EPISODE_HOURS;
   const toHour = hourOfUs(toUs);
@@ -117,7 +117,10 @@ function panicIfCrashing(w: EpisodeWriter, startUs: number): void {
   const hour = hourOfUs(startUs);
   const spot = w.ctx.venue.symbols.length;
   for (let symbol = 0; symbol < spot; symbol++) {
-    const crash = w.series(symbol).eventsBetween(hour + 3, hour + 20).find((event) => event.kind === 'crash');
+    const crash = w
+      .series(symbol)
+      .eventsBetween(hour + 3, hour + 20)
+      .find((event) => event.kind === 'crash');
     if (crash) return panicInCrash(w, symbol, crash);
   }
   w.pattern = 'plain';
@@ -134,21 +137,37 @@ function writeMarketEvents(ctx: TraderContext, out: TraderFill[], fromHour: numb
     const spikes: [number, MarketEvent][] = [];
     const crashes: [number, MarketEvent][] = [];
     ctx.venue.symbols.forEach((spec, symbol) => {
-      for (const event of ctx.market.asset(spec.asset).eventsBetween(week * WEEK_HOURS, (week + 1) * WEEK_HOURS - 1)) {
+      for (const event of ctx.market
+        .asset(spec.asset)
+        .eventsBetween(week * WEEK_HOURS, (week + 1) * WEEK_HOURS - 1)) {
         (event.kind === 'spike' ? spikes : crashes).push([symbol, event]);
       }
     });
     const index = (week - anchorWeek) * 64;
     const byStart = (a: [number, MarketEvent], b: [number, MarketEvent]) => a[1].startHour - b[1].startHour;
-    spikes.sort(byStart).slice(0, ctx.profile.eventTradesPerWeek).forEach(([symbol, event], i) => {
-      const series = ctx.market.asset(ctx.venue.symbols[symbol]!.asset);
-      const signal = findSpikeSignal(series, event.startHour, event.startHour + event.hours + 6);
-      if (signal === undefined) return;
-      chaseSpike(new EpisodeWriter(ctx, STREAM_CHASE * STREAM_FACTOR + index + i, 'chase', out), symbol, signal);
-    });
-    crashes.sort(byStart).slice(0, ctx.profile.eventTradesPerWeek).forEach(([symbol, event], i) => {
-      panicInCrash(new EpisodeWriter(ctx, STREAM_PANIC * STREAM_FACTOR + index + i, 'panic', out), symbol, event);
-    });
+    spikes
+      .sort(byStart)
+      .slice(0, ctx.profile.eventTradesPerWeek)
+      .forEach(([symbol, event], i) => {
+        const series = ctx.market.asset(ctx.venue.symbols[symbol]!.asset);
+        const signal = findSpikeSignal(series, event.startHour, event.startHour + event.hours + 6);
+        if (signal === undefined) return;
+        chaseSpike(
+          new EpisodeWriter(ctx, STREAM_CHASE * STREAM_FACTOR + index + i, 'chase', out),
+          symbol,
+          signal,
+        );
+      });
+    crashes
+      .sort(byStart)
+      .slice(0, ctx.profile.eventTradesPerWeek)
+      .forEach(([symbol, event], i) => {
+        panicInCrash(
+          new EpisodeWriter(ctx, STREAM_PANIC * STREAM_FACTOR + index + i, 'panic', out),
+          symbol,
+          event,
+        );
+      });
   }
 }
 
@@ -159,7 +178,10 @@ function writeOvertradeDays(ctx: TraderContext, out: TraderFill[], fromHour: num
   for (let day = Math.floor(fromHour / 24); day <= Math.floor(toHour / 24); day++) {
     const index = day - anchorDay;
     if (index < 0 || index % every !== phase) continue;
-    overtradeDay(new EpisodeWriter(ctx, STREAM_OVERTRADE * STREAM_FACTOR + index, 'overtrade', out), day * 24);
+    overtradeDay(
+      new EpisodeWriter(ctx, STREAM_OVERTRADE * STREAM_FACTOR + index, 'overtrade', out),
+      day * 24,
+    );
   }
 }
 
@@ -240,14 +262,11 @@ export class TraderBooks {
 /** Index range [start, end) of the book's fills visible at `nowMs`: within the last 30 days, not after now. */
 export function visibleRange(book: AccountBook, nowMs: number): [number, number] {
   const nowUs = nowMs * 1000;
-  return [
-    firstIndexAfter(book.fills, nowUs - HISTORY_MS * 1000),
-    firstIndexAfter(book.fills, nowUs),
-  ];
+  return [firstIndexAfter(book.fills, nowUs - HISTORY_MS * 1000), firstIndexAfter(book.fills, nowUs)];
 }
 
 /** Index of the first fill with a time strictly after `us` (fills sorted by time). */
-export function firstIndexAfter(fills: readonly TraderFill[], us: number): number {
+function firstIndexAfter(fills: readonly TraderFill[], us: number): number {
   let low = 0;
   let high = fills.length;
   while (low < high) {

@@ -55,7 +55,14 @@ function exitPosition(
 export function plainTrade(w: EpisodeWriter, startUs: number, symbol = w.pickSymbol()): void {
   const entry = w.buy(symbol, startUs, w.notional(), w.draws.between(-0.5, 0.5));
   const holdUs = w.draws.between(3, 36) * HOUR_US;
-  exitPosition(w, symbol, entry.qtyUnits, entry.endUs + holdUs * 0.6, entry.endUs + holdUs, w.draws.between(-0.3, 0.3));
+  exitPosition(
+    w,
+    symbol,
+    entry.qtyUnits,
+    entry.endUs + holdUs * 0.6,
+    entry.endUs + holdUs,
+    w.draws.between(-0.3, 0.3),
+  );
 }
 
 /**
@@ -146,10 +153,22 @@ export function revengeTrade(w: EpisodeWriter, startUs: number): void {
   const size = w.notional();
   w.pattern = 'plain';
   const entry = w.buy(symbol, w.timeInHour(symbol, entryHour, 0, 30), size, 0.2);
-  const loss = w.order(symbol, 'SELL', entry.endUs + w.draws.between(1.5, 4) * HOUR_US, entry.qtyUnits, -0.6, 2);
+  const loss = w.order(
+    symbol,
+    'SELL',
+    entry.endUs + w.draws.between(1.5, 4) * HOUR_US,
+    entry.qtyUnits,
+    -0.6,
+    2,
+  );
   w.pattern = 'revenge';
   const again = w.draws.chance(0.7) ? symbol : w.pickSymbol();
-  const revenge = w.buy(again, loss.endUs + w.draws.between(5, 40) * MINUTE_US, size * w.draws.between(2, 3.2), 0.5);
+  const revenge = w.buy(
+    again,
+    loss.endUs + w.draws.between(5, 40) * MINUTE_US,
+    size * w.draws.between(2, 3.2),
+    0.5,
+  );
   w.order(again, 'SELL', revenge.endUs + w.draws.between(2, 12) * HOUR_US, revenge.qtyUnits, -0.1);
 }
 
@@ -166,7 +185,7 @@ export function findSpikeSignal(series: AssetSeries, from: number, to: number): 
 }
 
 /** The hour whose closed candle shows a capitulation: 7 % below the 72 h high, RSI ≤ 33. */
-export function findDipSignal(series: AssetSeries, from: number, to: number): number | undefined {
+function findDipSignal(series: AssetSeries, from: number, to: number): number | undefined {
   for (let hour = from; hour <= to; hour++) {
     const f = series.features(hour);
     if (f.drawdown72 >= 0.07 && f.rsi14 <= 33 && !gapNear(series, hour)) return hour;
@@ -182,7 +201,12 @@ function gapNear(series: AssetSeries, hour: number): boolean {
 /** Buys right after a spike's signal candle, near the top, and sells once the excitement fades. */
 export function chaseSpike(w: EpisodeWriter, symbol: number, signalHour: number): void {
   w.pattern = 'chase';
-  const entry = w.buy(symbol, w.timeInHour(symbol, signalHour + 1, 1, 40), w.notional(w.draws.between(1.3, 2)), 0.8);
+  const entry = w.buy(
+    symbol,
+    w.timeInHour(symbol, signalHour + 1, 1, 40),
+    w.notional(w.draws.between(1.3, 2)),
+    0.8,
+  );
   const holdUs = w.draws.between(4, 30) * HOUR_US;
   exitPosition(w, symbol, entry.qtyUnits, entry.endUs + holdUs * 0.6, entry.endUs + holdUs, -0.2, 0.4);
 }
@@ -194,7 +218,14 @@ export function panicInCrash(w: EpisodeWriter, symbol: number, event: MarketEven
   const entry = w.buy(symbol, w.timeInHour(symbol, event.startHour - w.draws.int(3, 18)), w.notional(), 0.3);
   const last = event.startHour + event.hours + 8;
   const signal = findDipSignal(series, event.startHour + 1, last) ?? last;
-  w.order(symbol, 'SELL', Math.max(entry.endUs, hourStartUs(signal + 1)) + w.draws.between(1, 45) * MINUTE_US, entry.qtyUnits, -0.7, 3);
+  w.order(
+    symbol,
+    'SELL',
+    Math.max(entry.endUs, hourStartUs(signal + 1)) + w.draws.between(1, 45) * MINUTE_US,
+    entry.qtyUnits,
+    -0.7,
+    3,
+  );
 }
 
 /** A day of nervous scalps: nine or ten quick round trips in a few hours. */
@@ -205,7 +236,14 @@ export function overtradeDay(w: EpisodeWriter, dayStartHour: number): void {
   for (let i = 0; i < trips; i++) {
     const symbol = w.pickSymbol();
     const entry = w.buy(symbol, time, w.notional(w.draws.between(0.3, 0.6)), w.draws.between(-0.3, 0.6), 2);
-    const exit = w.order(symbol, 'SELL', entry.endUs + w.draws.between(8, 45) * MINUTE_US, entry.qtyUnits, w.draws.between(-0.5, 0.3), 2);
+    const exit = w.order(
+      symbol,
+      'SELL',
+      entry.endUs + w.draws.between(8, 45) * MINUTE_US,
+      entry.qtyUnits,
+      w.draws.between(-0.5, 0.3),
+      2,
+    );
     time = exit.endUs + w.draws.between(5, 35) * MINUTE_US;
   }
 }

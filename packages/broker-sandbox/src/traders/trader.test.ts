@@ -21,7 +21,8 @@ function visible(books: TraderBooks, venue: VenueSpec, account: SandboxAccount, 
   return book.fills.slice(start, end);
 }
 
-const isSpotFill = (venue: VenueSpec) => (f: TraderFill) => f.tradeType === 'FILL' && f.symbol < venue.symbols.length;
+const isSpotFill = (venue: VenueSpec) => (f: TraderFill) =>
+  f.tradeType === 'FILL' && f.symbol < venue.symbols.length;
 
 interface Exit {
   fill: TraderFill;
@@ -40,7 +41,12 @@ function exitsOf(fills: readonly TraderFill[], market: Market, venue: VenueSpec)
     const open = lots.get(fill.symbol) ?? [];
     lots.set(fill.symbol, open);
     if (fill.side === 'BUY') {
-      open.push({ qty: fill.qtyUnits, price: fill.priceTicks, timeUs: fill.timeUs, rsi: series.features(hourOfUs(fill.timeUs) - 1).rsi14 });
+      open.push({
+        qty: fill.qtyUnits,
+        price: fill.priceTicks,
+        timeUs: fill.timeUs,
+        rsi: series.features(hourOfUs(fill.timeUs) - 1).rsi14,
+      });
       continue;
     }
     let remaining = fill.qtyUnits;
@@ -74,10 +80,18 @@ interface Order {
 }
 
 function ordersOf(fills: readonly TraderFill[], exits: readonly Exit[], venue: VenueSpec): Order[] {
-  const realized = new Map(exits.map((e) => [e.fill.key, e.pnl * ((e.fill.qtyUnits * e.fill.priceTicks) / (1 + e.pnl))]));
+  const realized = new Map(
+    exits.map((e) => [e.fill.key, e.pnl * ((e.fill.qtyUnits * e.fill.priceTicks) / (1 + e.pnl))]),
+  );
   const orders = new Map<number, Order>();
   for (const fill of fills.filter(isSpotFill(venue))) {
-    const order = orders.get(fill.orderKey) ?? { side: fill.side, startUs: fill.timeUs, endUs: fill.timeUs, notional: 0, realized: 0 };
+    const order = orders.get(fill.orderKey) ?? {
+      side: fill.side,
+      startUs: fill.timeUs,
+      endUs: fill.timeUs,
+      notional: 0,
+      realized: 0,
+    };
     order.endUs = Math.max(order.endUs, fill.timeUs);
     order.notional += (fill.qtyUnits * fill.priceTicks) / 1e10;
     order.realized += realized.get(fill.key) ?? 0;
@@ -106,7 +120,8 @@ describe('TraderBooks', () => {
       expect(kept.length).toBeGreaterThan(900);
       for (const fill of kept) expect(afterByKey.get(fill.key)).toEqual(fill);
       const beforeKeys = new Set(before.map((f) => f.key));
-      for (const fill of after) if (!beforeKeys.has(fill.key)) expect(fill.timeUs).toBeGreaterThan(NOW * 1000);
+      for (const fill of after)
+        if (!beforeKeys.has(fill.key)) expect(fill.timeUs).toBeGreaterThan(NOW * 1000);
     }
   });
 
@@ -115,7 +130,10 @@ describe('TraderBooks', () => {
     for (const venue of [COINBASE, BINANCE]) {
       for (const account of Object.keys(SANDBOX_ACCOUNTS) as SandboxAccount[]) {
         const count = visible(books, venue, account).filter(isSpotFill(venue)).length;
-        expect(Math.abs(count / SANDBOX_ACCOUNTS[account] - 1), `${venue.id} ${account}: ${count}`).toBeLessThanOrEqual(0.1);
+        expect(
+          Math.abs(count / SANDBOX_ACCOUNTS[account] - 1),
+          `${venue.id} ${account}: ${count}`,
+        ).toBeLessThanOrEqual(0.1);
       }
     }
   });
@@ -157,7 +175,11 @@ describe('TraderBooks', () => {
     expect(coinbase.some((f) => f.symbol >= COINBASE.symbols.length)).toBe(true);
     expect(coinbase.some((f) => f.tradeType === 'REVERSAL')).toBe(true);
     expect(coinbase.some((f) => f.tradeType === 'CORRECTION')).toBe(true);
-    expect(visible(books, BINANCE, 'bench').every((f) => f.tradeType === 'FILL' && f.symbol < BINANCE.symbols.length)).toBe(true);
+    expect(
+      visible(books, BINANCE, 'bench').every(
+        (f) => f.tradeType === 'FILL' && f.symbol < BINANCE.symbols.length,
+      ),
+    ).toBe(true);
   });
 
   for (const venue of [COINBASE, BINANCE]) {
@@ -182,13 +204,18 @@ describe('TraderBooks', () => {
         return e.heldHours < 2 && series.closeAt(hourOfUs(e.fill.timeUs) + 24) >= e.fill.priceTicks * 1.03;
       });
       const lateExits = exits.filter((e) => e.heldHours >= 36 && e.pnl <= -0.04);
-      const disciplined = exits.filter((e) => e.heldHours >= 4 && e.pnl >= -0.035 && e.pnl <= 0.06 && e.entryRsi <= 50);
+      const disciplined = exits.filter(
+        (e) => e.heldHours >= 4 && e.pnl >= -0.035 && e.pnl <= 0.06 && e.entryRsi <= 50,
+      );
 
       const orders = ordersOf(fills, exits, venue);
       const revenges = orders.filter((buy, i) => {
         if (buy.side !== 'BUY') return false;
-        const loss = orders.slice(0, i).findLast((o) => o.side === 'SELL' && o.realized < 0 && buy.startUs - o.endUs <= 60 * 60e6);
-        const previousEntry = loss && orders.slice(0, i).findLast((o) => o.side === 'BUY' && o.startUs < loss.startUs);
+        const loss = orders
+          .slice(0, i)
+          .findLast((o) => o.side === 'SELL' && o.realized < 0 && buy.startUs - o.endUs <= 60 * 60e6);
+        const previousEntry =
+          loss && orders.slice(0, i).findLast((o) => o.side === 'BUY' && o.startUs < loss.startUs);
         return previousEntry !== undefined && buy.notional >= 1.5 * previousEntry.notional;
       });
       const buysPerDay = new Map<number, number>();

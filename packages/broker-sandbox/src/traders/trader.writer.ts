@@ -25,7 +25,7 @@ export interface OrderResult {
 }
 
 /** Fill keys reserve 256 slots per episode: 128 for fills, 128 for the Coinbase correction entries. */
-export const FILLS_PER_EPISODE = 256;
+const FILLS_PER_EPISODE = 256;
 export const CORRECTION_KEY_OFFSET = 128;
 const PRECISIONS = [0, 3, 6] as const;
 /** Coinbase prints 0, 3 or 6 fraction digits; Binance times are milliseconds. */
@@ -135,7 +135,10 @@ export class EpisodeWriter {
 
   /** A random time within `hour` that can be traded. */
   timeInHour(symbol: number, hour: number, fromMinute = 0, toMinute = 55): number {
-    return this.tradableUs(symbol, hourStartUs(hour) + Math.round(this.draws.between(fromMinute, toMinute) * 60e6));
+    return this.tradableUs(
+      symbol,
+      hourStartUs(hour) + Math.round(this.draws.between(fromMinute, toMinute) * 60e6),
+    );
   }
 
   buy(symbol: number, us: number, notionalUsd: number, bias: number, maxParts = 3): OrderResult {
@@ -143,7 +146,7 @@ export class EpisodeWriter {
     const candle = this.candleAt(symbol, start);
     const step = this.symbolSpec(symbol).qtyStepUnits;
     const referencePrice = (candle.open + candle.close) / 2 / 100;
-    const steps = Math.max(1, Math.floor((notionalUsd / referencePrice) * 1e8 / step));
+    const steps = Math.max(1, Math.floor(((notionalUsd / referencePrice) * 1e8) / step));
     return this.order(symbol, 'BUY', start, steps * step, bias, maxParts);
   }
 

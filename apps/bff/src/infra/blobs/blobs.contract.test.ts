@@ -23,7 +23,13 @@ const drivers: [string, () => BlobStore][] = [
   [
     's3',
     () =>
-      createS3BlobStore({ endpoint: s3.url, bucket: 'exports', region: 'us-east-1', accessKeyId: 'a', secretAccessKey: 'b' }),
+      createS3BlobStore({
+        endpoint: s3.url,
+        bucket: 'exports',
+        region: 'us-east-1',
+        accessKeyId: 'a',
+        secretAccessKey: 'b',
+      }),
   ],
 ];
 

@@ -8,7 +8,10 @@ export interface BlobStore {
 
 /** Keys are ours (`exports/<user>/<id>.json`); anything that could climb out of the store is refused. */
 export function assertSafeKey(key: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,511}$/.test(key) || key.split('/').some((part) => part === '..' || part === '')) {
+  if (
+    !/^[A-Za-z0-9][A-Za-z0-9._/-]{0,511}$/.test(key) ||
+    key.split('/').some((part) => part === '..' || part === '')
+  ) {
     throw new Error(`unsafe blob key: ${JSON.stringify(key)}`);
   }
 }

@@ -31,7 +31,9 @@ describe.each(drivers)('Cache contract (%s)', (_name, make) => {
 
   it('lets exactly one concurrent caller claim a key', async () => {
     const cache = make();
-    const results = await Promise.all(Array.from({ length: 20 }, () => cache.setIfAbsent('claim', 'me', 10_000)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => cache.setIfAbsent('claim', 'me', 10_000)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 

@@ -27,7 +27,9 @@ export function loadFileKeyStore(dir: string): KeyStore {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, FILE);
   if (!existsSync(path)) {
-    write(path, { keys: [{ id: 'k1', key: randomBytes(32).toString('base64'), createdAt: new Date().toISOString() }] });
+    write(path, {
+      keys: [{ id: 'k1', key: randomBytes(32).toString('base64'), createdAt: new Date().toISOString() }],
+    });
   }
   return toStore(read(path));
 }

@@ -46,7 +46,13 @@ export function createVault(keys: KeyStore): Vault {
     if (!master) throw new Error(`unknown encryption key id ${sealed.keyId}`);
     const b = sealed.blob;
     if (b[0] !== VERSION) throw new Error('unsupported sealed value version');
-    return ungcm(master, b.subarray(1, 13), wrapAad(context, sealed.keyId), b.subarray(13, 45), b.subarray(45, 61));
+    return ungcm(
+      master,
+      b.subarray(1, 13),
+      wrapAad(context, sealed.keyId),
+      b.subarray(13, 45),
+      b.subarray(45, 61),
+    );
   };
   const wrap = (dataKey: Buffer, context: string) => {
     const master = keys.current();

@@ -52,7 +52,15 @@ describe('sanitizeAuditMeta', () => {
   });
 
   it('never lets a denied key through, for any value', () => {
-    const denied = fc.constantFrom('password', 'currentPassword', 'token', 'secret', 'apiKey', 'signature', 'cookie');
+    const denied = fc.constantFrom(
+      'password',
+      'currentPassword',
+      'token',
+      'secret',
+      'apiKey',
+      'signature',
+      'cookie',
+    );
     const value = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null));
     fc.assert(
       fc.property(denied, value, (key, v) => {

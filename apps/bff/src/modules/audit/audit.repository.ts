@@ -12,7 +12,10 @@ export function createAuditRepository(db: Executor) {
     /** Newest first; `after` is the last row of the previous page. */
     page(userId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<AuditRow[]> {
       const older = after
-        ? or(lt(audits.createdAt, after.createdAt), and(eq(audits.createdAt, after.createdAt), lt(audits.id, after.id)))
+        ? or(
+            lt(audits.createdAt, after.createdAt),
+            and(eq(audits.createdAt, after.createdAt), lt(audits.id, after.id)),
+          )
         : undefined;
       return db
         .select()

@@ -12,15 +12,26 @@ describe('audit routes', () => {
   it("pages the caller's own entries newest first, and never another user's", async () => {
     const alice = await signUpAndLogIn(t.app, { remoteAddress: '192.0.2.1' });
     const bob = await signUpAndLogIn(t.app, { remoteAddress: '192.0.2.2' });
-    await alice.client.request({ method: 'PATCH', url: '/api/me/settings', headers: await mutationHeaders(alice.client), payload: { tone: 'strict' } });
+    await alice.client.request({
+      method: 'PATCH',
+      url: '/api/me/settings',
+      headers: await mutationHeaders(alice.client),
+      payload: { tone: 'strict' },
+    });
 
     const first = await alice.client.request({ method: 'GET', url: '/api/audit?limit=2' });
     expect(first.statusCode).toBe(200);
-    const page = first.json<{ items: { id: string; action: string; meta: object }[]; nextCursor: string | null }>();
+    const page = first.json<{
+      items: { id: string; action: string; meta: object }[];
+      nextCursor: string | null;
+    }>();
     expect(page.items.map((e) => e.action)).toEqual(['settings.change', 'login.success']);
     expect(page.items[0]?.meta).toEqual({ tone: 'strict' });
     expect(page.nextCursor).toEqual(expect.any(String));
-    const second = await alice.client.request({ method: 'GET', url: `/api/audit?limit=2&cursor=${page.nextCursor}` });
+    const second = await alice.client.request({
+      method: 'GET',
+      url: `/api/audit?limit=2&cursor=${page.nextCursor}`,
+    });
     expect(second.json()).toMatchObject({ items: [{ action: 'signup' }], nextCursor: null });
 
     const own = await alice.client.request({ method: 'GET', url: `/api/audit/${page.items[0]!.id}` });
@@ -37,6 +48,8 @@ describe('audit routes', () => {
     const tooMany = await client.request({ method: 'GET', url: '/api/audit?limit=501' });
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json().errors[0].field).toBe('query.limit');
-    expect((await createTestClient(t.app).request({ method: 'GET', url: '/api/audit' })).statusCode).toBe(401);
+    expect((await createTestClient(t.app).request({ method: 'GET', url: '/api/audit' })).statusCode).toBe(
+      401,
+    );
   });
 });

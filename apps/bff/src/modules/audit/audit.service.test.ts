@@ -30,7 +30,12 @@ describe('createAuditService', () => {
 
   it('records an action with sanitized metadata and a keyed hash of the IP', async () => {
     const userId = await newUser();
-    await audit.record(userId, 'broker.connect', { broker: 'coinbase', accessToken: 'sbx_at_secret' }, { ip: '192.0.2.44' });
+    await audit.record(
+      userId,
+      'broker.connect',
+      { broker: 'coinbase', accessToken: 'sbx_at_secret' },
+      { ip: '192.0.2.44' },
+    );
     const [row] = await database.db.select().from(audits).where(eq(audits.userId, userId));
     expect(row?.action).toBe('broker.connect');
     expect(row?.meta).toEqual({ broker: 'coinbase' });
@@ -48,7 +53,12 @@ describe('createAuditService', () => {
     const userId = await newUser();
     const at = new Date('2025-01-01T00:00:00.000Z');
     await database.db.insert(audits).values(
-      Array.from({ length: 7 }, (_, i) => ({ userId, action: 'login.success', meta: { n: i }, createdAt: i < 4 ? at : new Date(at.getTime() + i) })),
+      Array.from({ length: 7 }, (_, i) => ({
+        userId,
+        action: 'login.success',
+        meta: { n: i },
+        createdAt: i < 4 ? at : new Date(at.getTime() + i),
+      })),
     );
     const seen: number[] = [];
     let cursor: string | undefined;

@@ -21,7 +21,8 @@ interface Cursor {
   id: string;
 }
 
-const encodeCursor = (row: AuditRow) => Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+const encodeCursor = (row: AuditRow) =>
+  Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
 
 function decodeCursor(cursor: string): Cursor {
   try {
@@ -49,9 +50,15 @@ export function createAuditService(options: AuditServiceOptions) {
      * Records a key action with coarse metadata. Keys that could hold a secret or personal data
      * are dropped (and logged by name), so a careless caller cannot leak into the log.
      */
-    async record(userId: string, action: AuditAction, meta: Record<string, unknown> = {}, request?: AuditRequest): Promise<void> {
+    async record(
+      userId: string,
+      action: AuditAction,
+      meta: Record<string, unknown> = {},
+      request?: AuditRequest,
+    ): Promise<void> {
       const clean = sanitizeAuditMeta(meta);
-      if (clean.dropped.length > 0) logger.warn({ action, dropped: clean.dropped }, 'audit metadata keys dropped');
+      if (clean.dropped.length > 0)
+        logger.warn({ action, dropped: clean.dropped }, 'audit metadata keys dropped');
       await repository.insert({
         userId,
         action: AuditActionSchema.parse(action),
@@ -64,7 +71,10 @@ export function createAuditService(options: AuditServiceOptions) {
       const rows = await repository.page(userId, limit + 1, cursor ? decodeCursor(cursor) : undefined);
       const items = rows.slice(0, limit);
       const last = items.at(-1);
-      return { items: items.map(toEntry), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+      return {
+        items: items.map(toEntry),
+        nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      };
     },
 
     /** One of the user's own entries; another user's id is simply not found. */

@@ -3,7 +3,13 @@ import { users } from '@tt/db';
 import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../test-support/test-app';
 import { SESSION_COOKIE } from '../../plugins/cookies';
-import { TEST_ORIGIN, TEST_PASSWORD, createTestClient, mutationHeaders, signUpAndLogIn } from './auth.test-support';
+import {
+  TEST_ORIGIN,
+  TEST_PASSWORD,
+  createTestClient,
+  mutationHeaders,
+  signUpAndLogIn,
+} from './auth.test-support';
 import { SESSION_REVOKED_CHANNEL } from './session.service';
 
 let ipSeq = 0;
@@ -27,13 +33,29 @@ describe('auth routes', () => {
     const token = csrf.json<{ token: string }>().token;
     const headers = { origin: TEST_ORIGIN, 'x-csrf-token': token };
 
-    const signup = await client.request({ method: 'POST', url: '/api/auth/signup', headers, payload: { email: '  Flow.Trader@Example.COM ', password: TEST_PASSWORD } });
+    const signup = await client.request({
+      method: 'POST',
+      url: '/api/auth/signup',
+      headers,
+      payload: { email: '  Flow.Trader@Example.COM ', password: TEST_PASSWORD },
+    });
     expect(signup.statusCode).toBe(201);
-    const me = signup.json<{ id: string; email: string; timeZone: string; tone: string; createdAt: string }>();
+    const me = signup.json<{
+      id: string;
+      email: string;
+      timeZone: string;
+      tone: string;
+      createdAt: string;
+    }>();
     expect(me).toMatchObject({ email: 'flow.trader@example.com', timeZone: 'UTC', tone: 'supportive' });
     expect(signup.cookies.find((c) => c.name === SESSION_COOKIE)).toBeUndefined();
 
-    const login = await client.request({ method: 'POST', url: '/api/auth/login', headers, payload: { email: 'flow.trader@example.com', password: TEST_PASSWORD } });
+    const login = await client.request({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers,
+      payload: { email: 'flow.trader@example.com', password: TEST_PASSWORD },
+    });
     expect(login.statusCode).toBe(200);
     expect(login.json()).toEqual(me);
     const cookie = login.cookies.find((c) => c.name === SESSION_COOKIE)!;
@@ -49,7 +71,11 @@ describe('auth routes', () => {
     const logout = await client.request({ method: 'POST', url: '/api/auth/logout', headers });
     expect(logout.statusCode).toBe(204);
     expect(revoked.some((r) => r.userId === me.id)).toBe(true);
-    const after = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: `${SESSION_COOKIE}=${cookie.value}` } });
+    const after = await t.app.inject({
+      method: 'GET',
+      url: '/api/auth/me',
+      headers: { cookie: `${SESSION_COOKIE}=${cookie.value}` },
+    });
     expect(after.statusCode).toBe(401);
     expect(after.headers['content-type']).toContain('application/problem+json');
   });
@@ -73,7 +99,12 @@ describe('auth routes', () => {
   it('validates signup: email shape, password policy with field errors, a taken email', async () => {
     const client = createTestClient(t.app, { remoteAddress: nextIp() });
     const signup = async (payload: object) =>
-      client.request({ method: 'POST', url: '/api/auth/signup', headers: await mutationHeaders(client), payload });
+      client.request({
+        method: 'POST',
+        url: '/api/auth/signup',
+        headers: await mutationHeaders(client),
+        payload,
+      });
     const badEmail = await signup({ email: 'not-an-email', password: TEST_PASSWORD });
     expect(badEmail.statusCode).toBe(400);
     expect(badEmail.json().errors[0].field).toBe('body.email');
@@ -85,7 +116,9 @@ describe('auth routes', () => {
     const common = await signup({ email: 'policy@example.com', password: 'qwerty123456' });
     expect(common.statusCode).toBe(400);
     expect(common.json()).toMatchObject({ code: 'AUTH.PASSWORD_REJECTED' });
-    expect((await signup({ email: 'unicode@example.com', password: 'пароль-очень-длинный-🔐' })).statusCode).toBe(201);
+    expect(
+      (await signup({ email: 'unicode@example.com', password: 'пароль-очень-длинный-🔐' })).statusCode,
+    ).toBe(201);
     expect((await signup({ email: 'UNICODE@example.com', password: TEST_PASSWORD })).statusCode).toBe(409);
   });
 
@@ -93,7 +126,12 @@ describe('auth routes', () => {
     const { userId, email } = await signUpAndLogIn(t.app, { remoteAddress: nextIp() });
     const client = createTestClient(t.app, { remoteAddress: nextIp() });
     const login = async (payload: object) =>
-      client.request({ method: 'POST', url: '/api/auth/login', headers: await mutationHeaders(client), payload });
+      client.request({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: await mutationHeaders(client),
+        payload,
+      });
     const wrong = await login({ email, password: 'wrong password entirely' });
     const unknown = await login({ email: 'nobody-here@example.com', password: 'wrong password entirely' });
     expect(wrong.statusCode).toBe(401);
@@ -113,7 +151,12 @@ describe('auth routes', () => {
     const codes: number[] = [];
     let last;
     for (let i = 0; i < 21; i++) {
-      last = await client.request({ method: 'POST', url: '/api/auth/login', headers, payload: { email, password: TEST_PASSWORD } });
+      last = await client.request({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers,
+        payload: { email, password: TEST_PASSWORD },
+      });
       codes.push(last.statusCode);
     }
     expect(codes.slice(0, 10)).toEqual(Array(10).fill(200));
@@ -128,11 +171,21 @@ describe('auth routes', () => {
     const headers = await mutationHeaders(client);
     const codes: number[] = [];
     for (let i = 0; i < 10; i++) {
-      const login = await client.request({ method: 'POST', url: '/api/auth/login', headers, payload: { email: `burst-${i}@example.com`, password: 'wrong password here' } });
+      const login = await client.request({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers,
+        payload: { email: `burst-${i}@example.com`, password: 'wrong password here' },
+      });
       codes.push(login.statusCode);
     }
     for (let i = 0; i < 10; i++) {
-      const signup = await client.request({ method: 'POST', url: '/api/auth/signup', headers, payload: { email: 'burst@example.com', password: 'short' } });
+      const signup = await client.request({
+        method: 'POST',
+        url: '/api/auth/signup',
+        headers,
+        payload: { email: 'burst@example.com', password: 'short' },
+      });
       codes.push(signup.statusCode);
     }
     expect(codes).toEqual([...Array(10).fill(401), ...Array(9).fill(400), 429]);
@@ -167,21 +220,38 @@ describe('auth routes', () => {
   it('issues a new session at each login and ends the one the browser held (no fixation)', async () => {
     const { client, email, password } = await signUpAndLogIn(t.app, { remoteAddress: nextIp() });
     const before = client.cookies.get(SESSION_COOKIE)!;
-    const again = await client.request({ method: 'POST', url: '/api/auth/login', headers: await mutationHeaders(client), payload: { email, password } });
+    const again = await client.request({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: await mutationHeaders(client),
+      payload: { email, password },
+    });
     expect(again.statusCode).toBe(200);
     const after = client.cookies.get(SESSION_COOKIE)!;
     expect(after).not.toBe(before);
-    const stale = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: `${SESSION_COOKIE}=${before}` } });
+    const stale = await t.app.inject({
+      method: 'GET',
+      url: '/api/auth/me',
+      headers: { cookie: `${SESSION_COOKIE}=${before}` },
+    });
     expect(stale.statusCode).toBe(401);
     expect((await client.request({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(200);
   });
 
   it("lists the user's own sessions and never reaches another user's (404)", async () => {
     const alice = await signUpAndLogIn(t.app, { remoteAddress: nextIp() });
-    const aliceElsewhere = await signUpAndLogIn(t.app, { email: `x-${alice.email}`, remoteAddress: nextIp() });
+    const aliceElsewhere = await signUpAndLogIn(t.app, {
+      email: `x-${alice.email}`,
+      remoteAddress: nextIp(),
+    });
     const bob = await signUpAndLogIn(t.app, { remoteAddress: nextIp() });
     const second = createTestClient(t.app, { remoteAddress: nextIp() });
-    await second.request({ method: 'POST', url: '/api/auth/login', headers: await mutationHeaders(second), payload: { email: alice.email, password: alice.password } });
+    await second.request({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: await mutationHeaders(second),
+      payload: { email: alice.email, password: alice.password },
+    });
 
     const listed = await alice.client.request({ method: 'GET', url: '/api/auth/sessions' });
     const page = listed.json<{ items: { id: string; current: boolean }[]; nextCursor: null }>();
@@ -190,40 +260,76 @@ describe('auth routes', () => {
     expect(page.nextCursor).toBeNull();
     expect(JSON.stringify(page)).not.toMatch(/hash/i);
 
-    const bobSessions = (await bob.client.request({ method: 'GET', url: '/api/auth/sessions' })).json<{ items: { id: string }[] }>();
+    const bobSessions = (await bob.client.request({ method: 'GET', url: '/api/auth/sessions' })).json<{
+      items: { id: string }[];
+    }>();
     const bobSession = bobSessions.items[0]!.id;
-    const denied = await alice.client.request({ method: 'DELETE', url: `/api/auth/sessions/${bobSession}`, headers: await mutationHeaders(alice.client) });
+    const denied = await alice.client.request({
+      method: 'DELETE',
+      url: `/api/auth/sessions/${bobSession}`,
+      headers: await mutationHeaders(alice.client),
+    });
     expect(denied.statusCode).toBe(404);
     expect((await bob.client.request({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(200);
-    const junk = await alice.client.request({ method: 'DELETE', url: '/api/auth/sessions/not-a-uuid', headers: await mutationHeaders(alice.client) });
+    const junk = await alice.client.request({
+      method: 'DELETE',
+      url: '/api/auth/sessions/not-a-uuid',
+      headers: await mutationHeaders(alice.client),
+    });
     expect(junk.statusCode).toBe(404);
 
     const other = page.items.find((s) => !s.current)!.id;
-    const ended = await alice.client.request({ method: 'DELETE', url: `/api/auth/sessions/${other}`, headers: await mutationHeaders(alice.client) });
+    const ended = await alice.client.request({
+      method: 'DELETE',
+      url: `/api/auth/sessions/${other}`,
+      headers: await mutationHeaders(alice.client),
+    });
     expect(ended.statusCode).toBe(204);
     expect((await second.request({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(401);
     expect(revoked).toContainEqual({ userId: alice.userId, sessionId: other });
-    expect((await aliceElsewhere.client.request({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(200);
+    expect((await aliceElsewhere.client.request({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(
+      200,
+    );
   });
 
   it('changes the password, ending every other session but the current one', async () => {
     const { client, email, password, userId } = await signUpAndLogIn(t.app, { remoteAddress: nextIp() });
     const other = createTestClient(t.app, { remoteAddress: nextIp() });
-    await other.request({ method: 'POST', url: '/api/auth/login', headers: await mutationHeaders(other), payload: { email, password } });
+    await other.request({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: await mutationHeaders(other),
+      payload: { email, password },
+    });
     const change = async (payload: object) =>
-      client.request({ method: 'POST', url: '/api/auth/password', headers: await mutationHeaders(client), payload });
+      client.request({
+        method: 'POST',
+        url: '/api/auth/password',
+        headers: await mutationHeaders(client),
+        payload,
+      });
 
-    expect((await change({ currentPassword: 'not my password at all', newPassword: 'a brand new passphrase' })).statusCode).toBe(403);
+    expect(
+      (await change({ currentPassword: 'not my password at all', newPassword: 'a brand new passphrase' }))
+        .statusCode,
+    ).toBe(403);
     expect((await change({ currentPassword: password, newPassword: 'password12345' })).statusCode).toBe(400);
     revoked.length = 0;
-    expect((await change({ currentPassword: password, newPassword: 'a brand new passphrase' })).statusCode).toBe(204);
+    expect(
+      (await change({ currentPassword: password, newPassword: 'a brand new passphrase' })).statusCode,
+    ).toBe(204);
     expect(revoked.map((r) => r.userId)).toEqual([userId]);
     expect((await client.request({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(200);
     expect((await other.request({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(401);
 
     const fresh = createTestClient(t.app, { remoteAddress: nextIp() });
     const login = async (pw: string) =>
-      fresh.request({ method: 'POST', url: '/api/auth/login', headers: await mutationHeaders(fresh), payload: { email, password: pw } });
+      fresh.request({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: await mutationHeaders(fresh),
+        payload: { email, password: pw },
+      });
     expect((await login(password)).statusCode).toBe(401);
     expect((await login('a brand new passphrase')).statusCode).toBe(200);
   });
@@ -231,17 +337,41 @@ describe('auth routes', () => {
   it('updates the time zone (IANA, canonical) and tone', async () => {
     const { client } = await signUpAndLogIn(t.app, { remoteAddress: nextIp() });
     const patch = async (payload: object) =>
-      client.request({ method: 'PATCH', url: '/api/me/settings', headers: await mutationHeaders(client), payload });
+      client.request({
+        method: 'PATCH',
+        url: '/api/me/settings',
+        headers: await mutationHeaders(client),
+        payload,
+      });
     const ok = await patch({ timeZone: 'Europe/Paris', tone: 'strict' });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ timeZone: 'Europe/Paris', tone: 'strict' });
-    expect((await patch({ timeZone: 'US/Eastern' })).json()).toMatchObject({ timeZone: 'America/New_York', tone: 'strict' });
-    for (const payload of [{ timeZone: 'Mars/Olympus_Mons' }, { timeZone: '+01:00' }, { tone: 'harsh' }, {}]) {
+    expect((await patch({ timeZone: 'US/Eastern' })).json()).toMatchObject({
+      timeZone: 'America/New_York',
+      tone: 'strict',
+    });
+    for (const payload of [
+      { timeZone: 'Mars/Olympus_Mons' },
+      { timeZone: '+01:00' },
+      { tone: 'harsh' },
+      {},
+    ]) {
       expect((await patch(payload)).statusCode).toBe(400);
     }
-    expect((await client.request({ method: 'GET', url: '/api/auth/me' })).json()).toMatchObject({ timeZone: 'America/New_York' });
+    expect((await client.request({ method: 'GET', url: '/api/auth/me' })).json()).toMatchObject({
+      timeZone: 'America/New_York',
+    });
     const anonymous = createTestClient(t.app, { remoteAddress: nextIp() });
-    expect((await anonymous.request({ method: 'PATCH', url: '/api/me/settings', headers: await mutationHeaders(anonymous), payload: { tone: 'strict' } })).statusCode).toBe(401);
+    expect(
+      (
+        await anonymous.request({
+          method: 'PATCH',
+          url: '/api/me/settings',
+          headers: await mutationHeaders(anonymous),
+          payload: { tone: 'strict' },
+        })
+      ).statusCode,
+    ).toBe(401);
   });
 
   it('stores $argon2id$ hashes, no raw session token, no raw IP or user agent', async () => {
@@ -250,8 +380,18 @@ describe('auth routes', () => {
     const client = createTestClient(t.app, { remoteAddress: ip });
     const email = 'stored@example.com';
     const headers = { ...(await mutationHeaders(client)), 'user-agent': agent };
-    await client.request({ method: 'POST', url: '/api/auth/signup', headers, payload: { email, password: TEST_PASSWORD } });
-    await client.request({ method: 'POST', url: '/api/auth/login', headers, payload: { email, password: TEST_PASSWORD } });
+    await client.request({
+      method: 'POST',
+      url: '/api/auth/signup',
+      headers,
+      payload: { email, password: TEST_PASSWORD },
+    });
+    await client.request({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers,
+      payload: { email, password: TEST_PASSWORD },
+    });
     const token = client.cookies.get(SESSION_COOKIE)!;
     const [user] = await t.platform.database.db.select().from(users).where(eq(users.email, email));
     expect(user?.passwordHash).toMatch(/^\$argon2id\$/);
@@ -260,7 +400,9 @@ describe('auth routes', () => {
       "select table_name from information_schema.tables where table_schema = 'public'",
     );
     for (const { table_name } of tables.rows) {
-      const dump = await t.platform.database.db.execute<{ row: string }>(`select row_to_json(t)::text as row from "${table_name}" t`);
+      const dump = await t.platform.database.db.execute<{ row: string }>(
+        `select row_to_json(t)::text as row from "${table_name}" t`,
+      );
       const text = dump.rows.map((r) => r.row).join('\n');
       expect(text, table_name).not.toContain(token);
       expect(text, table_name).not.toContain(ip);

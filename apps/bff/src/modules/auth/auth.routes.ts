@@ -44,7 +44,9 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
     }),
   );
 
-  app.get('/api/auth/csrf', async (request, reply): Promise<CsrfToken> => ({ token: issueCsrfToken(request, reply) }));
+  app.get('/api/auth/csrf', async (request, reply): Promise<CsrfToken> => ({
+    token: issueCsrfToken(request, reply),
+  }));
 
   app.post('/api/auth/signup', { config: CREDENTIAL_ROUTE }, async (request, reply) => {
     const body = parseOrThrow(SignupRequestSchema, request.body, 'body');
@@ -66,7 +68,9 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
     return reply.code(204).send();
   });
 
-  app.get('/api/auth/me', { preHandler: authenticate }, async (request) => auth.me(requireUser(request).userId));
+  app.get('/api/auth/me', { preHandler: authenticate }, async (request) =>
+    auth.me(requireUser(request).userId),
+  );
 
   app.post(
     '/api/auth/password',

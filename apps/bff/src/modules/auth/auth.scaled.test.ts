@@ -36,12 +36,27 @@ describe('auth on PostgreSQL and Redis', () => {
   it('runs the flow and stores an $argon2id$ hash in PostgreSQL', async () => {
     expect(t.platform.drivers).toMatchObject({ database: 'postgres', cache: 'redis' });
     const { client, email, userId } = await signUpAndLogIn(t.app, { remoteAddress: ip });
-    expect((await client.request({ method: 'GET', url: '/api/auth/me' })).json()).toMatchObject({ id: userId, email });
+    expect((await client.request({ method: 'GET', url: '/api/auth/me' })).json()).toMatchObject({
+      id: userId,
+      email,
+    });
     const [row] = await t.platform.database.db.select().from(users).where(eq(users.id, userId));
     expect(row?.passwordHash).toMatch(/^\$argon2id\$/);
     const token = client.cookies.get(SESSION_COOKIE)!;
-    expect((await client.request({ method: 'POST', url: '/api/auth/logout', headers: await mutationHeaders(client) })).statusCode).toBe(204);
-    const stale = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: `${SESSION_COOKIE}=${token}` } });
+    expect(
+      (
+        await client.request({
+          method: 'POST',
+          url: '/api/auth/logout',
+          headers: await mutationHeaders(client),
+        })
+      ).statusCode,
+    ).toBe(204);
+    const stale = await t.app.inject({
+      method: 'GET',
+      url: '/api/auth/me',
+      headers: { cookie: `${SESSION_COOKIE}=${token}` },
+    });
     expect(stale.statusCode).toBe(401);
   });
 
@@ -51,7 +66,12 @@ describe('auth on PostgreSQL and Redis', () => {
     const headers = await mutationHeaders(client);
     const codes: number[] = [];
     for (let i = 0; i < 21; i++) {
-      const response = await client.request({ method: 'POST', url: '/api/auth/login', headers, payload: { email, password: TEST_PASSWORD } });
+      const response = await client.request({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers,
+        payload: { email, password: TEST_PASSWORD },
+      });
       codes.push(response.statusCode);
     }
     expect(codes.slice(0, 10).filter((c) => c === 429)).toEqual([]);

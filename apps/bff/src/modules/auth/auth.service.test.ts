@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '@tt/shared';
+import type { AppError } from '@tt/shared';
 import { createMemoryCache } from '../../infra/cache';
 import { createLogger } from '../../logger';
 import type { AuditService } from '../audit';
@@ -21,7 +21,15 @@ function setup(argon2: Argon2Params) {
   const users = {
     insert: async (email: string, passwordHash: string) => {
       if ([...rows.values()].some((r) => r.email === email)) return undefined;
-      const row = { id: crypto.randomUUID(), email, passwordHash, timeZone: 'UTC', tone: 'supportive', eventSeq: 0, createdAt: new Date() };
+      const row = {
+        id: crypto.randomUUID(),
+        email,
+        passwordHash,
+        timeZone: 'UTC',
+        tone: 'supportive',
+        eventSeq: 0,
+        createdAt: new Date(),
+      };
       rows.set(row.id, row);
       return row;
     },
@@ -44,7 +52,10 @@ function setup(argon2: Argon2Params) {
     sessions,
     hasher: createPasswordHasher(argon2),
     policy: createPasswordPolicy(),
-    throttle: createLoginThrottle({ cache: createMemoryCache(), hasher: createKeyedHasher(Buffer.alloc(32, 4)) }),
+    throttle: createLoginThrottle({
+      cache: createMemoryCache(),
+      hasher: createKeyedHasher(Buffer.alloc(32, 4)),
+    }),
     audit,
     logger: createLogger('silent'),
   });
@@ -68,8 +79,16 @@ describe('createAuthService', () => {
     const unknown: number[] = [];
     // A loaded test machine is noisy; the bounds still catch a skipped verification (about 100x faster).
     for (let i = 0; i < 7; i++) {
-      known.push(await timedFailure(() => service.login({ email: 'timing@example.com', password: `wrong guess ${i}` }, client)));
-      unknown.push(await timedFailure(() => service.login({ email: `nobody-${i}@example.com`, password: `wrong guess ${i}` }, client)));
+      known.push(
+        await timedFailure(() =>
+          service.login({ email: 'timing@example.com', password: `wrong guess ${i}` }, client),
+        ),
+      );
+      unknown.push(
+        await timedFailure(() =>
+          service.login({ email: `nobody-${i}@example.com`, password: `wrong guess ${i}` }, client),
+        ),
+      );
     }
     const ratio = median(unknown) / median(known);
     expect(median(unknown)).toBeGreaterThan(5);
@@ -79,25 +98,37 @@ describe('createAuthService', () => {
 
   it('rehashes a stored hash made with weaker parameters at the next sign-in', async () => {
     const weak = setup(FAST_TEST_ARGON2);
-    const me = await weak.service.signup({ email: 'upgrade@example.com', password: 'correct horse battery staple' }, client);
+    const me = await weak.service.signup(
+      { email: 'upgrade@example.com', password: 'correct horse battery staple' },
+      client,
+    );
     const strong = setup({ ...FAST_TEST_ARGON2, timeCost: 2 });
     strong.rows.set(me.id, weak.rows.get(me.id)!);
-    await strong.service.login({ email: 'upgrade@example.com', password: 'correct horse battery staple' }, client);
+    await strong.service.login(
+      { email: 'upgrade@example.com', password: 'correct horse battery staple' },
+      client,
+    );
     expect(strong.rows.get(me.id)?.passwordHash).toMatch(/\$argon2id\$v=19\$m=256,t=2,p=1\$/);
   });
 
   it('matches a password typed in another Unicode form (NFKC)', async () => {
     const { service } = setup(FAST_TEST_ARGON2);
     await service.signup({ email: 'nfkc@example.com', password: 'ｃｏｒｒｅｃｔ horse battery ﬁne' }, client);
-    const { me } = await service.login({ email: 'nfkc@example.com', password: 'correct horse battery fine' }, client);
+    const { me } = await service.login(
+      { email: 'nfkc@example.com', password: 'correct horse battery fine' },
+      client,
+    );
     expect(me.email).toBe('nfkc@example.com');
   });
 
   it('refuses a correct password while the account is locked', async () => {
     const { service } = setup(FAST_TEST_ARGON2);
     await service.signup({ email: 'locked@example.com', password: 'correct horse battery staple' }, client);
-    for (let i = 0; i < 10; i++) await timedFailure(() => service.login({ email: 'locked@example.com', password: `nope ${i}` }, client));
-    const error = await service.login({ email: 'locked@example.com', password: 'correct horse battery staple' }, client).catch((e: unknown) => e);
+    for (let i = 0; i < 10; i++)
+      await timedFailure(() => service.login({ email: 'locked@example.com', password: `nope ${i}` }, client));
+    const error = await service
+      .login({ email: 'locked@example.com', password: 'correct horse battery staple' }, client)
+      .catch((e: unknown) => e);
     expect((error as AppError).code).toBe('AUTH.LOGIN_THROTTLED');
     expect((error as AppError).headers?.['retry-after']).toBe('30');
   });

@@ -44,7 +44,10 @@ export function createAuthService(options: AuthServiceOptions) {
     const waitMs = await throttle.retryAfterMs(email);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
-      throw AuthErrors.LOGIN_THROTTLED({ detail: `Try again in ${seconds} s.`, headers: { 'retry-after': String(seconds) } });
+      throw AuthErrors.LOGIN_THROTTLED({
+        detail: `Try again in ${seconds} s.`,
+        headers: { 'retry-after': String(seconds) },
+      });
     }
   };
   // Audit writes on the failure path are not awaited, so a failure costs the same time whether or not the account exists.
@@ -97,14 +100,16 @@ export function createAuthService(options: AuthServiceOptions) {
         throw AuthErrors.INVALID_CREDENTIALS();
       }
       await throttle.reset(input.email);
-      if (hasher.needsRehash(user.passwordHash)) await users.setPasswordHash(user.id, await hasher.hash(password));
+      if (hasher.needsRehash(user.passwordHash))
+        await users.setPasswordHash(user.id, await hasher.hash(password));
       const session = await sessions.create(user.id, client);
       await audit.record(user.id, 'login.success', {}, client);
       return { me: toMe(user), session };
     },
 
     async logout(auth: AuthContext, client: ClientInfo): Promise<void> {
-      if (await sessions.revoke(auth.userId, auth.sessionId)) await audit.record(auth.userId, 'logout', {}, client);
+      if (await sessions.revoke(auth.userId, auth.sessionId))
+        await audit.record(auth.userId, 'logout', {}, client);
     },
 
     async me(userId: string): Promise<Me> {

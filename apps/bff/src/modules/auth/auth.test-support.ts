@@ -19,7 +19,10 @@ function cookieHeader(jar: Map<string, string>): string {
   return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
 }
 
-export function createTestClient(app: FastifyInstance, defaults: { remoteAddress?: string } = {}): TestClient {
+export function createTestClient(
+  app: FastifyInstance,
+  defaults: { remoteAddress?: string } = {},
+): TestClient {
   const jar = new Map<string, string>();
   let token: string | undefined;
   const client: TestClient = {
@@ -28,8 +31,16 @@ export function createTestClient(app: FastifyInstance, defaults: { remoteAddress
       const headers: Record<string, string> = { ...(options.headers as Record<string, string> | undefined) };
       if (jar.size > 0 && headers.cookie === undefined) headers.cookie = cookieHeader(jar);
       const response = await app.inject({ ...defaults, ...options, headers });
-      for (const cookie of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
-        const expired = cookie.value === '' || cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() <= Date.now());
+      for (const cookie of response.cookies as {
+        name: string;
+        value: string;
+        maxAge?: number;
+        expires?: Date;
+      }[]) {
+        const expired =
+          cookie.value === '' ||
+          cookie.maxAge === 0 ||
+          (cookie.expires && cookie.expires.getTime() <= Date.now());
         if (expired) jar.delete(cookie.name);
         else jar.set(cookie.name, cookie.value);
       }
@@ -47,7 +58,10 @@ export function createTestClient(app: FastifyInstance, defaults: { remoteAddress
 }
 
 /** Headers of a mutating request from our own page. */
-export async function mutationHeaders(client: TestClient, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+export async function mutationHeaders(
+  client: TestClient,
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> {
   return { origin: TEST_ORIGIN, 'x-csrf-token': await client.csrf(), ...extra };
 }
 

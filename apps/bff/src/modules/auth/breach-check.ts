@@ -42,7 +42,10 @@ export function createHibpBreachCheck(options: HibpOptions): BreachCheck {
           return candidate === suffix && Number(count) > 0;
         });
       } catch (error) {
-        options.logger.warn({ err: { message: (error as Error).message } }, 'breach check unavailable; allowed');
+        options.logger.warn(
+          { err: { message: (error as Error).message } },
+          'breach check unavailable; allowed',
+        );
         return false;
       }
     },

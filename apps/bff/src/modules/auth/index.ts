@@ -19,7 +19,12 @@ import { createUserRepository } from './user.repository';
 export { authRoutes } from './auth.routes';
 export { settingsRoutes } from './settings.routes';
 export { AuthErrors } from './auth.errors';
-export { PRODUCTION_ARGON2, createPasswordHasher, type Argon2Params, type PasswordHasher } from './password.hasher';
+export {
+  PRODUCTION_ARGON2,
+  createPasswordHasher,
+  type Argon2Params,
+  type PasswordHasher,
+} from './password.hasher';
 export { createKeyedHasher, loadSessionSecret, type KeyedHasher, type KeyedHashPurpose } from './keyed-hash';
 export { SESSION_REVOKED_CHANNEL, type ClientInfo, type SessionService } from './session.service';
 export type { AuthService } from './auth.service';
@@ -79,10 +84,18 @@ export function createIdentityServices(deps: IdentityDeps, options: IdentityOpti
 export type IdentityServices = ReturnType<typeof createIdentityServices>;
 
 /** Expired sessions are deleted hourly (a look-up already refuses them), so the table stays small. */
-export async function sessionPurge(app: FastifyInstance, options: { sessions: SessionService; intervalMs?: number }) {
-  const timer = setInterval(() => {
-    options.sessions.purgeExpired().catch((error: unknown) => app.log.warn({ err: error }, 'session purge failed'));
-  }, options.intervalMs ?? 60 * 60_000);
+export async function sessionPurge(
+  app: FastifyInstance,
+  options: { sessions: SessionService; intervalMs?: number },
+) {
+  const timer = setInterval(
+    () => {
+      options.sessions
+        .purgeExpired()
+        .catch((error: unknown) => app.log.warn({ err: error }, 'session purge failed'));
+    },
+    options.intervalMs ?? 60 * 60_000,
+  );
   timer.unref();
   app.addHook('onClose', async () => clearInterval(timer));
 }

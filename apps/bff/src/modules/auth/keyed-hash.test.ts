@@ -22,7 +22,9 @@ describe('loadSessionSecret', () => {
     expect(first).toHaveLength(32);
     expect(second.equals(first)).toBe(true);
     expect((await stat(join(keysDir, 'session.key'))).mode & 0o777).toBe(0o600);
-    expect(Buffer.from((await readFile(join(keysDir, 'session.key'), 'utf8')).trim(), 'base64').equals(first)).toBe(true);
+    expect(
+      Buffer.from((await readFile(join(keysDir, 'session.key'), 'utf8')).trim(), 'base64').equals(first),
+    ).toBe(true);
   });
 
   it('uses SESSION_SECRET when it is set and writes no file', async () => {

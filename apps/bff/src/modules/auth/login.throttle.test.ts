@@ -51,7 +51,10 @@ describe('createLoginThrottle', () => {
         return cache.increment(key, ttlMs);
       },
     };
-    await createLoginThrottle({ cache: watched, hasher: createKeyedHasher(Buffer.alloc(32, 3)) }).recordFailure('erin@example.com');
+    await createLoginThrottle({
+      cache: watched,
+      hasher: createKeyedHasher(Buffer.alloc(32, 3)),
+    }).recordFailure('erin@example.com');
     expect(seen).toHaveLength(1);
     expect(seen[0]).not.toContain('erin');
   });

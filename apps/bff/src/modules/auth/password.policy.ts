@@ -21,7 +21,8 @@ const COMMON = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()
 const SERVICE_WORDS = ['trading', 'twin', 'tradingtwin', 'trading twin', 'crypto', 'bitcoin'];
 
 let estimator: ZxcvbnFactory | undefined;
-const strength = () => (estimator ??= new ZxcvbnFactory({ dictionary: { ...dictionary }, graphs: adjacencyGraphs }));
+const strength = () =>
+  (estimator ??= new ZxcvbnFactory({ dictionary: { ...dictionary }, graphs: adjacencyGraphs }));
 
 function rejected(message: string) {
   return AuthErrors.PASSWORD_REJECTED({ detail: message, errors: [{ field: 'body.password', message }] });
@@ -40,11 +41,14 @@ export function createPasswordPolicy(options: PasswordPolicyOptions = {}): Passw
       const length = passwordLength(normalized);
       if (length < PASSWORD_MIN_LENGTH) throw rejected(`Use at least ${PASSWORD_MIN_LENGTH} characters.`);
       if (length > PASSWORD_MAX_LENGTH) throw rejected(`Use at most ${PASSWORD_MAX_LENGTH} characters.`);
-      if (COMMON.has(normalized.toLowerCase())) throw rejected('This password is on a list of commonly used passwords.');
+      if (COMMON.has(normalized.toLowerCase()))
+        throw rejected('This password is on a list of commonly used passwords.');
       const localPart = context.email.split('@')[0] ?? '';
       const result = await strength().check(normalized, [context.email, localPart, ...SERVICE_WORDS]);
       if (result.score < minScore) {
-        throw rejected('This password is too easy to guess: avoid common words, names, dates and keyboard patterns.');
+        throw rejected(
+          'This password is too easy to guess: avoid common words, names, dates and keyboard patterns.',
+        );
       }
       if (options.breachCheck && (await options.breachCheck.isBreached(normalized))) {
         throw rejected('This password has appeared in a data breach.');

@@ -19,7 +19,11 @@ export function createSessionRepository(db: Executor) {
       await db.update(sessions).set({ lastSeenAt, expiresAt }).where(eq(sessions.id, id));
     },
     listForUser(userId: string): Promise<SessionRow[]> {
-      return db.select().from(sessions).where(eq(sessions.userId, userId)).orderBy(asc(sessions.createdAt), asc(sessions.id));
+      return db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.userId, userId))
+        .orderBy(asc(sessions.createdAt), asc(sessions.id));
     },
     async deleteOne(userId: string, id: string): Promise<boolean> {
       const deleted = await db
@@ -29,7 +33,9 @@ export function createSessionRepository(db: Executor) {
       return deleted.length > 0;
     },
     async deleteAllExcept(userId: string, keepId: string | null): Promise<string[]> {
-      const where = keepId ? and(eq(sessions.userId, userId), ne(sessions.id, keepId)) : eq(sessions.userId, userId);
+      const where = keepId
+        ? and(eq(sessions.userId, userId), ne(sessions.id, keepId))
+        : eq(sessions.userId, userId);
       const deleted = await db.delete(sessions).where(where).returning({ id: sessions.id });
       return deleted.map((d) => d.id);
     },

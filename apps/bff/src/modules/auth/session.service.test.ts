@@ -73,7 +73,8 @@ describe('createSessionService', () => {
   it('slides the idle expiry, writing last_seen at most once a minute', async () => {
     const userId = await newUser();
     const issued = await service().create(userId, client);
-    const read = async () => (await database.db.select().from(sessions).where(eq(sessions.id, issued.sessionId)))[0]!;
+    const read = async () =>
+      (await database.db.select().from(sessions).where(eq(sessions.id, issued.sessionId)))[0]!;
     const createdAt = clock;
     clock += 30_000;
     await service().resolve(issued.token);
@@ -91,7 +92,9 @@ describe('createSessionService', () => {
     expect(await service().resolve(issued.token)).not.toBeNull();
     clock += 7 * DAY;
     expect(await service().resolve(issued.token)).toBeNull();
-    expect(await database.db.select().from(sessions).where(eq(sessions.id, issued.sessionId))).toHaveLength(0);
+    expect(await database.db.select().from(sessions).where(eq(sessions.id, issued.sessionId))).toHaveLength(
+      0,
+    );
   });
 
   it('expires a session 30 days after sign-in however active it is', async () => {

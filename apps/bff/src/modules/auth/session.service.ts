@@ -49,7 +49,10 @@ export function createSessionService(options: SessionServiceOptions) {
 
   const publishRevoked = async (userId: string, sessionIds: string[]) => {
     for (const sessionId of sessionIds) {
-      await pubsub.publish(SESSION_REVOKED_CHANNEL, JSON.stringify(SessionRevokedEventSchema.parse({ userId, sessionId })));
+      await pubsub.publish(
+        SESSION_REVOKED_CHANNEL,
+        JSON.stringify(SessionRevokedEventSchema.parse({ userId, sessionId })),
+      );
     }
   };
   const toDto = (row: SessionRow, currentId: string | null): SessionDto => ({
@@ -99,7 +102,9 @@ export function createSessionService(options: SessionServiceOptions) {
     async list(userId: string, currentSessionId: string | null): Promise<SessionDto[]> {
       const at = now();
       const rows = await repository.listForUser(userId);
-      return rows.filter((r) => r.expiresAt > at && r.absoluteExpiresAt > at).map((r) => toDto(r, currentSessionId));
+      return rows
+        .filter((r) => r.expiresAt > at && r.absoluteExpiresAt > at)
+        .map((r) => toDto(r, currentSessionId));
     },
 
     /** Ends one of the user's own sessions; false when no such session of theirs exists. */

@@ -8,7 +8,11 @@ export function createUserRepository(db: Executor) {
   return {
     /** The new user, or undefined when the email is taken. */
     async insert(email: string, passwordHash: string): Promise<UserRow | undefined> {
-      const [row] = await db.insert(users).values({ email, passwordHash }).onConflictDoNothing({ target: users.email }).returning();
+      const [row] = await db
+        .insert(users)
+        .values({ email, passwordHash })
+        .onConflictDoNothing({ target: users.email })
+        .returning();
       return row;
     },
     async findByEmail(email: string): Promise<UserRow | undefined> {
@@ -22,7 +26,10 @@ export function createUserRepository(db: Executor) {
     async setPasswordHash(id: string, passwordHash: string): Promise<void> {
       await db.update(users).set({ passwordHash }).where(eq(users.id, id));
     },
-    async updateSettings(id: string, settings: { timeZone?: string; tone?: string }): Promise<UserRow | undefined> {
+    async updateSettings(
+      id: string,
+      settings: { timeZone?: string; tone?: string },
+    ): Promise<UserRow | undefined> {
       const [row] = await db.update(users).set(settings).where(eq(users.id, id)).returning();
       return row;
     },

@@ -71,7 +71,11 @@ describe('createBrokerConnectService', () => {
   });
 
   it('refuses an API-key broker that is switched off, and OAuth for an API-key broker', async () => {
-    await expect(service().connectApiKey(userId, 'binance', {})).rejects.toMatchObject({ code: 'BROKER.DISABLED' });
-    await expect(service().startOAuth(userId, 'binance')).rejects.toMatchObject({ code: 'BROKERS.NOT_OAUTH' });
+    await expect(service().connectApiKey(userId, 'binance', {})).rejects.toMatchObject({
+      code: 'BROKER.DISABLED',
+    });
+    await expect(service().startOAuth(userId, 'binance')).rejects.toMatchObject({
+      code: 'BROKERS.NOT_OAUTH',
+    });
   });
 });

@@ -69,7 +69,12 @@ export interface BrokerConnectService {
     request?: AuditRequest,
   ): Promise<OAuthCallbackOutcome>;
   /** 404 when the broker is switched off, checked before the body is even read. */
-  connectApiKey(userId: string, broker: BrokerId, body: unknown, request?: AuditRequest): Promise<BrokerConnectionDto>;
+  connectApiKey(
+    userId: string,
+    broker: BrokerId,
+    body: unknown,
+    request?: AuditRequest,
+  ): Promise<BrokerConnectionDto>;
   pause(userId: string, broker: BrokerId, request?: AuditRequest): Promise<BrokerConnectionDto>;
   resume(userId: string, broker: BrokerId, request?: AuditRequest): Promise<BrokerConnectionDto>;
   disconnect(userId: string, broker: BrokerId, request?: AuditRequest): Promise<void>;
@@ -81,8 +86,12 @@ export function oauthRedirectUri(publicOrigin: string, broker: BrokerId): string
 
 export function createBrokerConnectService(deps: BrokerConnectDeps): BrokerConnectService {
   const { db, cache, vault, adapters, logger } = deps;
-  const audit = (userId: string, action: AuditAction, meta: Record<string, unknown>, request?: AuditRequest) =>
-    deps.audit?.record(userId, action, meta, request);
+  const audit = (
+    userId: string,
+    action: AuditAction,
+    meta: Record<string, unknown>,
+    request?: AuditRequest,
+  ) => deps.audit?.record(userId, action, meta, request);
 
   /** Seals for the row's id (credentials are bound to it), retrying if a concurrent connect created the row. */
   const store = async (
@@ -116,12 +125,15 @@ export function createBrokerConnectService(deps: BrokerConnectDeps): BrokerConne
   const failedExchange = (error: unknown): CallbackFailure => {
     const code = error instanceof AppError ? error.code : 'UNKNOWN';
     logger.info({ code }, 'oauth code exchange failed');
-    return code === 'BROKER.UNAVAILABLE' || code === 'BROKER.RATE_LIMITED' ? 'broker_unavailable' : 'exchange_failed';
+    return code === 'BROKER.UNAVAILABLE' || code === 'BROKER.RATE_LIMITED'
+      ? 'broker_unavailable'
+      : 'exchange_failed';
   };
 
   return {
     async startOAuth(userId, broker) {
-      if (broker !== 'coinbase') throw BrokersErrors.NOT_OAUTH({ detail: `${broker} connects with an API key.` });
+      if (broker !== 'coinbase')
+        throw BrokersErrors.NOT_OAUTH({ detail: `${broker} connects with an API key.` });
       const state = createState();
       const pkce = createPkcePair();
       const redirectUri = oauthRedirectUri(deps.publicOrigin, broker);
@@ -141,7 +153,8 @@ export function createBrokerConnectService(deps: BrokerConnectDeps): BrokerConne
       const state = query.state && STATE_FORMAT.test(query.state) ? query.state : undefined;
       // Taken before anything else: whatever happens next, this state can never be used again.
       const raw = state ? await cache.take(intentKey(state)) : null;
-      if (query.error) return { ok: false, failure: query.error === 'access_denied' ? 'access_denied' : 'exchange_failed' };
+      if (query.error)
+        return { ok: false, failure: query.error === 'access_denied' ? 'access_denied' : 'exchange_failed' };
       if (!raw || !state) return { ok: false, failure: 'invalid_state' };
       if (userId === null) return { ok: false, failure: 'signed_out' };
       const intent = JSON.parse(raw) as StoredIntent;
@@ -162,7 +175,9 @@ export function createBrokerConnectService(deps: BrokerConnectDeps): BrokerConne
         ({ scopes } = await adapters.coinbase.verifyReadOnly({ get: async () => tokens }));
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== 'BROKER.KEY_NOT_READ_ONLY') throw error;
-        await adapters.coinbase.oauth.revoke(tokens.refreshToken ?? tokens.accessToken).catch(() => undefined);
+        await adapters.coinbase.oauth
+          .revoke(tokens.refreshToken ?? tokens.accessToken)
+          .catch(() => undefined);
         return { ok: false, failure: 'not_read_only' };
       }
       await store(userId, intent.broker, (owner) => sealOAuthTokens(vault, owner, tokens));
@@ -172,7 +187,8 @@ export function createBrokerConnectService(deps: BrokerConnectDeps): BrokerConne
 
     async connectApiKey(userId, broker, body, request) {
       const adapter = adapters.get(broker);
-      if (adapter.id !== 'binance') throw BrokersErrors.NOT_OAUTH({ detail: `${broker} connects through its sign-in page.` });
+      if (adapter.id !== 'binance')
+        throw BrokersErrors.NOT_OAUTH({ detail: `${broker} connects through its sign-in page.` });
       const credentials: ApiKeyCredentials = parseOrThrow(ApiKeyConnectStartRequestSchema, body, 'body');
       const { scopes } = await adapter.verifyReadOnly({ get: async () => credentials });
       const dto = await store(userId, broker, (owner) => sealApiKey(vault, owner, credentials));

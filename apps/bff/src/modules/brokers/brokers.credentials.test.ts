@@ -52,8 +52,12 @@ describe('broker credentials', () => {
     expect(openOAuthTokens(vaultK1, row).refreshToken).toBe('sbx_rt_refresh-1');
     expect(row.accessEnc.includes(Buffer.from('sbx_at_'))).toBe(false);
     const moved = { keyId: row.keyId, blob: row.accessEnc };
-    expect(() => vaultK1.open(moved, vaultContext({ userId, connectionId: randomUUID() }, 'access'))).toThrow();
-    expect(() => vaultK1.open(moved, vaultContext({ userId: randomUUID(), connectionId: conn.id }, 'access'))).toThrow();
+    expect(() =>
+      vaultK1.open(moved, vaultContext({ userId, connectionId: randomUUID() }, 'access')),
+    ).toThrow();
+    expect(() =>
+      vaultK1.open(moved, vaultContext({ userId: randomUUID(), connectionId: conn.id }, 'access')),
+    ).toThrow();
     expect(() => vaultK1.open(moved, vaultContext({ userId, connectionId: conn.id }, 'refresh'))).toThrow();
   });
 
@@ -92,7 +96,11 @@ describe('broker credentials', () => {
     };
     // Two processes: separate token stores and no shared in-process flight, only the cache lock.
     const workers = [1, 2].map(() =>
-      withFreshToken(oauth, oauthTokenStore({ db: handle.db, vault: vaultK1, cache }, conn, { pollMs: 5 }), {}),
+      withFreshToken(
+        oauth,
+        oauthTokenStore({ db: handle.db, vault: vaultK1, cache }, conn, { pollMs: 5 }),
+        {},
+      ),
     );
     const got = await Promise.all(workers.map((w) => w.get()));
     expect(spent).toEqual(['sbx_rt_refresh-1']);

@@ -30,7 +30,9 @@ const ownerOf = (row: Pick<ConnectionRow, 'id' | 'userId'>): ConnectionOwner => 
 
 export function sealOAuthTokens(vault: Vault, owner: ConnectionOwner, tokens: OAuthTokens): CredentialsWrite {
   const access = vault.seal(tokens.accessToken, vaultContext(owner, 'access'));
-  const refresh = tokens.refreshToken ? vault.seal(tokens.refreshToken, vaultContext(owner, 'refresh')) : null;
+  const refresh = tokens.refreshToken
+    ? vault.seal(tokens.refreshToken, vaultContext(owner, 'refresh'))
+    : null;
   // One key id per row: both blobs are sealed back to back, under the same newest key.
   if (refresh && refresh.keyId !== access.keyId) throw new Error('vault key changed between two seals');
   return {
@@ -58,7 +60,11 @@ export function openOAuthTokens(vault: Vault, row: ConnectionRow): OAuthTokens {
 }
 
 /** The key and secret travel sealed together, so one can never be swapped without the other. */
-export function sealApiKey(vault: Vault, owner: ConnectionOwner, credentials: ApiKeyCredentials): CredentialsWrite {
+export function sealApiKey(
+  vault: Vault,
+  owner: ConnectionOwner,
+  credentials: ApiKeyCredentials,
+): CredentialsWrite {
   const sealed = vault.seal(
     JSON.stringify({ apiKey: credentials.apiKey, apiSecret: credentials.apiSecret }),
     vaultContext(owner, 'access'),
@@ -115,10 +121,16 @@ export function oauthTokenStore(
       for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
         const row = await findSealedConnection(deps.db, connection.id);
         if (!row?.refreshEnc) return false;
-        const stored = deps.vault.open({ keyId: row.keyId, blob: row.refreshEnc }, vaultContext(owner, 'refresh'));
+        const stored = deps.vault.open(
+          { keyId: row.keyId, blob: row.refreshEnc },
+          vaultContext(owner, 'refresh'),
+        );
         if (stored !== previous.refreshToken) return false;
         const refreshToken = next.refreshToken ?? previous.refreshToken;
-        const sealed = sealOAuthTokens(deps.vault, owner, { ...next, ...(refreshToken ? { refreshToken } : {}) });
+        const sealed = sealOAuthTokens(deps.vault, owner, {
+          ...next,
+          ...(refreshToken ? { refreshToken } : {}),
+        });
         if (await replaceTokens(deps.db, connection.id, row.refreshEnc, sealed)) return true;
       }
       return false;

@@ -30,7 +30,9 @@ export async function withCacheLock<T>(
   const deadline = Date.now() + waitMs;
   while (!(await cache.setIfAbsent(key, owner, ttlMs))) {
     if (Date.now() >= deadline) {
-      throw BrokersErrors.BUSY({ detail: 'Another request is renewing this broker connection. Try again shortly.' });
+      throw BrokersErrors.BUSY({
+        detail: 'Another request is renewing this broker connection. Try again shortly.',
+      });
     }
     await delay(pollMs);
   }

@@ -143,7 +143,11 @@ export async function setStatus(
   return row;
 }
 
-export async function markBroken(db: Executor, id: string, error: { code: string; message: string }): Promise<void> {
+export async function markBroken(
+  db: Executor,
+  id: string,
+  error: { code: string; message: string },
+): Promise<void> {
   await db
     .update(brokerConnections)
     .set({ status: 'error', lastError: error, updatedAt: sql`now()` })

@@ -22,7 +22,10 @@ export interface RevokeOutcome {
  * logged and does not keep the row: our copy is the only one, and deleting it ends our access even
  * while the exchange is unreachable (the access token then lapses within the hour).
  */
-export async function revokeAndDelete(deps: RevokeDeps, connection: ConnectionSummary): Promise<RevokeOutcome> {
+export async function revokeAndDelete(
+  deps: RevokeDeps,
+  connection: ConnectionSummary,
+): Promise<RevokeOutcome> {
   let revokedAtBroker = false;
   if (connection.broker === 'coinbase') {
     const row = await findSealedConnection(deps.db, connection.id);
@@ -34,7 +37,10 @@ export async function revokeAndDelete(deps: RevokeDeps, connection: ConnectionSu
         revokedAtBroker = true;
       } catch (error) {
         const code = error instanceof Error && 'code' in error ? String(error.code) : 'UNKNOWN';
-        deps.logger.warn({ connectionId: connection.id, broker: connection.broker, code }, 'broker revocation failed');
+        deps.logger.warn(
+          { connectionId: connection.id, broker: connection.broker, code },
+          'broker revocation failed',
+        );
       }
     }
   }

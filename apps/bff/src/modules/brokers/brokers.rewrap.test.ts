@@ -27,12 +27,16 @@ describe('rewrapBrokerConnections', () => {
         id: cb,
         userId,
         broker: 'coinbase',
-        ...sealOAuthTokens(vault, { userId, connectionId: cb }, {
-          accessToken: `sbx_at_${i}`,
-          refreshToken: `sbx_rt_${i}`,
-          expiresAt: new Date(),
-          scope: 'wallet:accounts:read',
-        }),
+        ...sealOAuthTokens(
+          vault,
+          { userId, connectionId: cb },
+          {
+            accessToken: `sbx_at_${i}`,
+            refreshToken: `sbx_rt_${i}`,
+            expiresAt: new Date(),
+            scope: 'wallet:accounts:read',
+          },
+        ),
       });
       const bn = randomUUID();
       await upsertConnection(handle.db, {
@@ -67,14 +71,20 @@ describe('rewrapBrokerConnections', () => {
       });
     }
 
-    const again = await rewrapBrokerConnections({ db: handle.db, vault: createVault(keyStoreFrom([k1, k2])) });
+    const again = await rewrapBrokerConnections({
+      db: handle.db,
+      vault: createVault(keyStoreFrom([k1, k2])),
+    });
     expect(again).toMatchObject({ scanned: 0, rewrapped: 0 });
   });
 
   it('reports a record it cannot open and leaves it as it was', async () => {
     const k3 = { id: 'k3', key: randomBytes(32) };
     // A vault that lost k2: the k2 records cannot be unwrapped.
-    const summary = await rewrapBrokerConnections({ db: handle.db, vault: createVault(keyStoreFrom([k1, k3])) });
+    const summary = await rewrapBrokerConnections({
+      db: handle.db,
+      vault: createVault(keyStoreFrom([k1, k3])),
+    });
     expect(summary.rewrapped).toBe(0);
     expect(summary.failed.sort()).toEqual([...ids.coinbase, ...ids.binance].sort());
     expect(summary.byKeyId).toEqual({ k2: 6 });

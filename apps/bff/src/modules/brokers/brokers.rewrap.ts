@@ -61,7 +61,11 @@ async function rewrapOne(options: RewrapOptions, first: ConnectionRow): Promise<
       next = rewrapRow(vault, row);
     } catch (error) {
       options.logger?.warn(
-        { connectionId: row.id, keyId: row.keyId, reason: error instanceof Error ? error.message : 'unknown' },
+        {
+          connectionId: row.id,
+          keyId: row.keyId,
+          reason: error instanceof Error ? error.message : 'unknown',
+        },
         'sealed credentials could not be re-wrapped',
       );
       return 'failed';

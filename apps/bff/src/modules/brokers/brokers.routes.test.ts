@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { brokerConnections } from '@tt/db';
-import { createTestClient, mutationHeaders, signUpAndLogIn, type TestClient } from '../auth/auth.test-support';
+import {
+  createTestClient,
+  mutationHeaders,
+  signUpAndLogIn,
+  type TestClient,
+} from '../auth/auth.test-support';
 import { openOAuthTokens } from './brokers.credentials';
 import { CALLBACK_FAILURES } from './brokers.errors';
 import {
@@ -30,11 +35,16 @@ describe('broker routes', () => {
     return (response.json() as { items: Record<string, unknown>[] }).items;
   };
   const auditActions = async (client: TestClient) =>
-    ((await client.request({ method: 'GET', url: '/api/audit' })).json() as { items: { action: string }[] }).items.map(
-      (e) => e.action,
-    );
+    (
+      (await client.request({ method: 'GET', url: '/api/audit' })).json() as { items: { action: string }[] }
+    ).items.map((e) => e.action);
   const post = async (client: TestClient, url: string, payload?: unknown) =>
-    client.request({ method: 'POST', url, headers: await mutationHeaders(client), ...(payload ? { payload } : {}) });
+    client.request({
+      method: 'POST',
+      url,
+      headers: await mutationHeaders(client),
+      ...(payload ? { payload } : {}),
+    });
 
   it('connects Coinbase through the whole OAuth dance over HTTP', async () => {
     const alice = await trader();
@@ -47,9 +57,23 @@ describe('broker routes', () => {
     expect(callback.headers['cache-control']).toBe('no-store');
 
     const [connection] = await list(alice.client);
-    expect(connection).toMatchObject({ broker: 'coinbase', status: 'active', lastSyncAt: null, lastError: null });
-    expect(connection!.scopes).toEqual(expect.arrayContaining(['wallet:transactions:read', 'offline_access']));
-    expect(Object.keys(connection!).sort()).toEqual(['broker', 'createdAt', 'lastError', 'lastSyncAt', 'scopes', 'status']);
+    expect(connection).toMatchObject({
+      broker: 'coinbase',
+      status: 'active',
+      lastSyncAt: null,
+      lastError: null,
+    });
+    expect(connection!.scopes).toEqual(
+      expect.arrayContaining(['wallet:transactions:read', 'offline_access']),
+    );
+    expect(Object.keys(connection!).sort()).toEqual([
+      'broker',
+      'createdAt',
+      'lastError',
+      'lastSyncAt',
+      'scopes',
+      'status',
+    ]);
     expect(await auditActions(alice.client)).toContain('broker.connect');
 
     const [active] = await t.services.brokers.activeConnections(alice.userId);
@@ -83,7 +107,9 @@ describe('broker routes', () => {
     const { returnUrl, state } = await consentAtSandbox(carol.client, 'allow');
     const code = returnUrl.searchParams.get('code')!;
 
-    const forged = redirectOf(await followCallback(carol.client, returnUrl, `?code=${code}&state=${'A'.repeat(43)}`));
+    const forged = redirectOf(
+      await followCallback(carol.client, returnUrl, `?code=${code}&state=${'A'.repeat(43)}`),
+    );
     expect(forged.params.error).toBe('invalid_state');
     const signedOut = createTestClient(t.app, { remoteAddress: '198.51.100.250' });
     expect(redirectOf(await followCallback(signedOut, returnUrl)).params.error).toBe('signed_out');
@@ -93,7 +119,9 @@ describe('broker routes', () => {
 
     const second = await consentAtSandbox(carol.client, 'allow');
     expect(redirectOf(await followCallback(eve.client, second.returnUrl)).params.error).toBe('invalid_state');
-    expect(redirectOf(await followCallback(carol.client, second.returnUrl)).params.error).toBe('invalid_state');
+    expect(redirectOf(await followCallback(carol.client, second.returnUrl)).params.error).toBe(
+      'invalid_state',
+    );
 
     expect(state).not.toBe(second.state);
     expect(await rowsOf(carol.userId)).toEqual([]);
@@ -109,7 +137,9 @@ describe('broker routes', () => {
     const start = await post(dan.client, '/api/brokers/coinbase/connect/start', {});
     const { state } = start.json() as { state: string };
     const usedCode = first.returnUrl.searchParams.get('code')!;
-    const replay = redirectOf(await followCallback(dan.client, first.returnUrl, `?code=${usedCode}&state=${state}`));
+    const replay = redirectOf(
+      await followCallback(dan.client, first.returnUrl, `?code=${usedCode}&state=${state}`),
+    );
     expect(replay.params).toEqual({ error: 'exchange_failed', reason: CALLBACK_FAILURES.exchange_failed });
     const [after] = await rowsOf(dan.userId);
     expect(after!.accessEnc.equals(before!.accessEnc)).toBe(true);
@@ -199,7 +229,9 @@ describe('broker routes', () => {
       headers: await mutationHeaders(joe.client),
     });
     expect(removal.statusCode).toBe(404);
-    expect(await list(ivy.client)).toEqual([expect.objectContaining({ broker: 'coinbase', status: 'active' })]);
+    expect(await list(ivy.client)).toEqual([
+      expect.objectContaining({ broker: 'coinbase', status: 'active' }),
+    ]);
     expect(await t.services.brokers.activeConnections(joe.userId)).toEqual([]);
   });
 
@@ -208,7 +240,10 @@ describe('broker routes', () => {
     const unknown = await post(kim.client, '/api/brokers/kraken/connect/start', {});
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe('BROKERS.UNKNOWN_BROKER');
-    const callback = await kim.client.request({ method: 'GET', url: '/api/brokers/binance/connect/callback?code=x' });
+    const callback = await kim.client.request({
+      method: 'GET',
+      url: '/api/brokers/binance/connect/callback?code=x',
+    });
     expect(callback.statusCode).toBe(404);
     const anonymous = createTestClient(t.app, { remoteAddress: '198.51.100.251' });
     expect((await anonymous.request({ method: 'GET', url: '/api/brokers' })).statusCode).toBe(401);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BrokerIdSchema, OAuthConnectStartRequestSchema, parseOrThrow, type BrokerId } from '@tt/shared';
 import { requireUser } from '../../plugins/auth-session';
+import { perUser } from '../../plugins/rate-limit';
 import type { BrokerConnectService } from './brokers-connect.service';
 import { BrokersErrors, CALLBACK_FAILURES } from './brokers.errors';
 import type { BrokerConnectionsService } from './brokers.service';
@@ -19,7 +20,13 @@ function brokerParam(request: FastifyRequest<BrokerParams>): BrokerId {
 }
 
 const firstString = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
+  typeof value === 'string'
+    ? value
+    : Array.isArray(value) && typeof value[0] === 'string'
+      ? value[0]
+      : undefined;
+
+const CONNECT_LIMIT = perUser(10);
 
 export async function brokersRoutes(app: FastifyInstance, opts: BrokersRoutesOptions) {
   app.get('/api/brokers', async (request) => {
@@ -28,20 +35,27 @@ export async function brokersRoutes(app: FastifyInstance, opts: BrokersRoutesOpt
   });
 
   // Not replayable: the body may carry an API secret, and the answer a single-use OAuth state.
-  // Repeating the call is safe as it is (a new intent, or the same key stored again).
-  app.post<BrokerParams>('/api/brokers/:broker/connect/start', { config: { idempotency: false } }, async (request) => {
-    const { userId } = requireUser(request);
-    const broker = brokerParam(request);
-    if (broker === 'binance') return opts.connect.connectApiKey(userId, broker, request.body, request);
-    parseOrThrow(OAuthConnectStartRequestSchema, request.body ?? {}, 'body');
-    return opts.connect.startOAuth(userId, broker);
-  });
+  // Repeating the call is safe as it is (a new intent, or the same key stored again). Limited
+  // per user because each API-key attempt costs request weight at the exchange.
+  app.post<BrokerParams>(
+    '/api/brokers/:broker/connect/start',
+    { config: { idempotency: false, rateLimit: CONNECT_LIMIT } },
+    async (request) => {
+      const { userId } = requireUser(request);
+      const broker = brokerParam(request);
+      if (broker === 'binance') return opts.connect.connectApiKey(userId, broker, request.body, request);
+      parseOrThrow(OAuthConnectStartRequestSchema, request.body ?? {}, 'body');
+      return opts.connect.startOAuth(userId, broker);
+    },
+  );
 
   app.get<BrokerParams & { Querystring: Record<string, unknown> }>(
     '/api/brokers/:broker/connect/callback',
+    { config: { rateLimit: CONNECT_LIMIT } },
     async (request, reply) => {
       const broker = brokerParam(request);
-      if (broker !== 'coinbase') throw BrokersErrors.NOT_OAUTH({ detail: `${broker} connects with an API key.` });
+      if (broker !== 'coinbase')
+        throw BrokersErrors.NOT_OAUTH({ detail: `${broker} connects with an API key.` });
       const outcome = await opts.connect.completeOAuth(
         // A browser arriving here gets a redirect, never a 401, so a signed-out caller is passed on as null.
         request.auth?.userId ?? null,

@@ -42,7 +42,10 @@ export interface BrokerConnectionsService {
   /** Every active connection, for the periodic sync. */
   allActiveConnections(): Promise<ActiveConnection[]>;
   fetchFills(conn: ActiveConnection, input: FetchFillsOptions): AsyncIterable<FillPage>;
-  fetchCandles(conn: ActiveConnection, input: { symbol: string; since: Date; until: Date }): Promise<Candle[]>;
+  fetchCandles(
+    conn: ActiveConnection,
+    input: { symbol: string; since: Date; until: Date },
+  ): Promise<Candle[]>;
   saveSyncState(connectionId: string, syncState: SyncState): Promise<void>;
   markSynced(connectionId: string, at: Date): Promise<void>;
   /** Records (or, with null, clears) the error shown beside the connection; the status stays. */
@@ -102,7 +105,10 @@ export function createBrokerConnectionsService(deps: BrokerServiceDeps): BrokerC
   /** Moves a connection to `error` when the broker says it is dead; rethrows either way. */
   const noteFailure = async (conn: ActiveConnection, error: unknown): Promise<never> => {
     if (error instanceof AppError && NEEDS_RECONNECT.has(error.code)) {
-      logger.warn({ connectionId: conn.id, broker: conn.broker, code: error.code }, 'broker connection needs reconnecting');
+      logger.warn(
+        { connectionId: conn.id, broker: conn.broker, code: error.code },
+        'broker connection needs reconnecting',
+      );
       await markBroken(db, conn.id, { code: error.code, message: error.detail ?? error.title });
     }
     throw error;

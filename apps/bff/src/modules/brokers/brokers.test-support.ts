@@ -28,7 +28,10 @@ export interface BrokersTestApp {
 }
 
 /** The sandbox's credential prefixes, as text and as the hex a bytea column shows. */
-export const CREDENTIAL_MARKERS = ['sbx_at_', 'sbx_rt_', 'sbx_sk_'].flatMap((m) => [m, Buffer.from(m).toString('hex')]);
+export const CREDENTIAL_MARKERS = ['sbx_at_', 'sbx_rt_', 'sbx_sk_'].flatMap((m) => [
+  m,
+  Buffer.from(m).toString('hex'),
+]);
 
 /**
  * A BFF like `createTestApp` builds (in-memory PGlite, temp data dir), with the Coinbase and
@@ -129,15 +132,23 @@ export function redirectOf(response: { statusCode: number; headers: Record<strin
 
 /** Every row of every table, as text: what a database dump would show. */
 export async function dumpAllTables(db: Database): Promise<string> {
-  const tables = await db.execute<{ table_schema: string; table_name: string }>(
+  // The driver-neutral Database type leaves raw results untyped; both drivers answer `{ rows }`.
+  const query = async <T>(text: string) => ((await db.execute(text)) as unknown as { rows: T[] }).rows;
+  const tables = await query<{ table_schema: string; table_name: string }>(
     "select table_schema, table_name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1, 2",
   );
   const parts: string[] = [];
-  for (const { table_schema, table_name } of tables.rows) {
-    const rows = await db.execute<{ row: string }>(
+  for (const { table_schema, table_name } of tables) {
+    const rows = await query<{ row: string }>(
       `select row_to_json(t)::text as row from "${table_schema}"."${table_name}" t`,
     );
-    parts.push(`-- ${table_schema}.${table_name}`, ...rows.rows.map((r) => r.row));
+    parts.push(`-- ${table_schema}.${table_name}`, ...rows.map((r) => r.row));
   }
   return parts.join('\n');
+}
+
+/** The data directory's key folder (the test app runs on the file key driver). */
+export function keysDir(config: AppConfig): string {
+  if (config.keys.driver !== 'file') throw new Error('the brokers test app uses the file key driver');
+  return config.keys.dir;
 }

@@ -39,7 +39,12 @@ export async function listCoachEventsAfter(
   limit: number,
 ): Promise<StoredCoachEvent[]> {
   return db
-    .select({ id: coachEvents.id, type: coachEvents.type, payload: coachEvents.payload, createdAt: coachEvents.createdAt })
+    .select({
+      id: coachEvents.id,
+      type: coachEvents.type,
+      payload: coachEvents.payload,
+      createdAt: coachEvents.createdAt,
+    })
     .from(coachEvents)
     .where(and(eq(coachEvents.userId, userId), gt(coachEvents.id, afterId)))
     .orderBy(asc(coachEvents.id))

@@ -17,8 +17,16 @@ export function toWireEvent(event: StoredCoachEvent): CoachEvent {
 
 export interface CoachEventsService {
   /** Persists the event (so a reconnecting client can fetch it), then fans it out to every BFF. */
-  raise<T extends CoachEventType>(userId: string, type: T, payload: CoachEventPayloads[T]): Promise<CoachEvent>;
-  raiseMany<T extends CoachEventType>(userId: string, type: T, payloads: CoachEventPayloads[T][]): Promise<CoachEvent[]>;
+  raise<T extends CoachEventType>(
+    userId: string,
+    type: T,
+    payload: CoachEventPayloads[T],
+  ): Promise<CoachEvent>;
+  raiseMany<T extends CoachEventType>(
+    userId: string,
+    type: T,
+    payloads: CoachEventPayloads[T][],
+  ): Promise<CoachEvent[]>;
   listAfter(userId: string, afterId: number, limit?: number): Promise<CoachEvent[]>;
 }
 

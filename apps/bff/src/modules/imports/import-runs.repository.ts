@@ -7,7 +7,10 @@ export async function createRun(
   db: Executor,
   values: { userId: string; jobId: string; kind: 'api' | 'csv'; since: Date; until: Date },
 ): Promise<ImportRun> {
-  const [row] = await db.insert(importRuns).values({ ...values, status: 'queued', phase: 'queued' }).returning();
+  const [row] = await db
+    .insert(importRuns)
+    .values({ ...values, status: 'queued', phase: 'queued' })
+    .returning();
   return row!;
 }
 
@@ -15,7 +18,13 @@ export async function findPendingRun(db: Executor, userId: string, jobId: string
   const [row] = await db
     .select()
     .from(importRuns)
-    .where(and(eq(importRuns.userId, userId), eq(importRuns.jobId, jobId), inArray(importRuns.status, ['queued', 'running'])))
+    .where(
+      and(
+        eq(importRuns.userId, userId),
+        eq(importRuns.jobId, jobId),
+        inArray(importRuns.status, ['queued', 'running']),
+      ),
+    )
     .limit(1);
   return row ?? null;
 }
@@ -26,11 +35,19 @@ export async function getRun(db: Executor, id: string): Promise<ImportRun | null
 }
 
 export async function getUserRun(db: Executor, userId: string, id: string): Promise<ImportRun | null> {
-  const [row] = await db.select().from(importRuns).where(and(eq(importRuns.id, id), eq(importRuns.userId, userId)));
+  const [row] = await db
+    .select()
+    .from(importRuns)
+    .where(and(eq(importRuns.id, id), eq(importRuns.userId, userId)));
   return row ?? null;
 }
 
-export async function listRuns(db: Executor, userId: string, before: { ts: Date; id: string } | undefined, limit: number) {
+export async function listRuns(
+  db: Executor,
+  userId: string,
+  before: { ts: Date; id: string } | undefined,
+  limit: number,
+) {
   return db
     .select()
     .from(importRuns)
@@ -38,7 +55,10 @@ export async function listRuns(db: Executor, userId: string, before: { ts: Date;
       and(
         eq(importRuns.userId, userId),
         before
-          ? or(lt(importRuns.createdAt, before.ts), and(eq(importRuns.createdAt, before.ts), lt(importRuns.id, before.id)))
+          ? or(
+              lt(importRuns.createdAt, before.ts),
+              and(eq(importRuns.createdAt, before.ts), lt(importRuns.id, before.id)),
+            )
           : undefined,
       ),
     )
@@ -46,13 +66,21 @@ export async function listRuns(db: Executor, userId: string, before: { ts: Date;
     .limit(limit);
 }
 
-export async function updateRun(db: Executor, id: string, set: Partial<Omit<ImportRun, 'id' | 'userId'>>): Promise<ImportRun> {
+export async function updateRun(
+  db: Executor,
+  id: string,
+  set: Partial<Omit<ImportRun, 'id' | 'userId'>>,
+): Promise<ImportRun> {
   const [row] = await db.update(importRuns).set(set).where(eq(importRuns.id, id)).returning();
   return row!;
 }
 
 /** Adds to the counters in the same transaction as the rows they count. */
-export async function addCounts(db: Executor, id: string, add: { fetched?: number; inserted?: number; duplicates?: number; scored?: number }) {
+export async function addCounts(
+  db: Executor,
+  id: string,
+  add: { fetched?: number; inserted?: number; duplicates?: number; scored?: number },
+) {
   const [row] = await db
     .update(importRuns)
     .set({

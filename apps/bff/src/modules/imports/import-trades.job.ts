@@ -44,7 +44,11 @@ export function importTradesJob(deps: ImportJobDeps): JobDefinition<ImportJobPay
       let run = await getRun(deps.db, importId);
       if (!run) throw new PermanentJobError(`import ${importId} does not exist`);
       if (run.status === 'succeeded') return;
-      run = await updateRun(deps.db, importId, { status: 'running', phase: 'fetching', startedAt: run.startedAt ?? new Date() });
+      run = await updateRun(deps.db, importId, {
+        status: 'running',
+        phase: 'fetching',
+        startedAt: run.startedAt ?? new Date(),
+      });
       await deps.events.raise(userId, 'import.progress', toProgress(run));
 
       const connections = await deps.brokers.activeConnections(userId);
@@ -59,11 +63,16 @@ export function importTradesJob(deps: ImportJobDeps): JobDefinition<ImportJobPay
             const rows = await normalisePage(page.fills, {
               marketData: deps.marketData,
               source: conn.broker,
-              fetcherFor: (symbol) => (since, until) => deps.brokers.fetchCandles(conn, { symbol, since, until }),
+              fetcherFor: (symbol) => (since, until) =>
+                deps.brokers.fetchCandles(conn, { symbol, since, until }),
             });
             run = await deps.db.transaction(async (tx) => {
               const { inserted, duplicates } = await insertTrades(tx, userId, importId, rows);
-              return addCounts(tx, importId, { fetched: page.fills.length, inserted: inserted.length, duplicates });
+              return addCounts(tx, importId, {
+                fetched: page.fills.length,
+                inserted: inserted.length,
+                duplicates,
+              });
             });
             await deps.brokers.saveSyncState(conn.id, page.syncState);
             await deps.events.raise(userId, 'import.progress', toProgress(run));
@@ -84,8 +93,12 @@ export function importTradesJob(deps: ImportJobDeps): JobDefinition<ImportJobPay
       run = await updateRun(deps.db, importId, { phase: 'candles' });
       await deps.events.raise(userId, 'import.progress', toProgress(run));
       for (const { conn, symbol, first } of touched) {
-        await deps.marketData.ensureHourly(conn.broker, symbol, new Date(first - HISTORY_HOURS * HOUR), new Date(), (since, until) =>
-          deps.brokers.fetchCandles(conn, { symbol, since, until }),
+        await deps.marketData.ensureHourly(
+          conn.broker,
+          symbol,
+          new Date(first - HISTORY_HOURS * HOUR),
+          new Date(),
+          (since, until) => deps.brokers.fetchCandles(conn, { symbol, since, until }),
         );
       }
 
@@ -102,7 +115,12 @@ export function importTradesJob(deps: ImportJobDeps): JobDefinition<ImportJobPay
   };
 }
 
-async function touchedSeries(db: Database, userId: string, importId: string, connections: ActiveConnection[]) {
+async function touchedSeries(
+  db: Database,
+  userId: string,
+  importId: string,
+  connections: ActiveConnection[],
+) {
   const out: { conn: ActiveConnection; symbol: string; first: number }[] = [];
   for (const s of await seriesOfImport(db, userId, importId)) {
     const conn = connections.find((c) => c.broker === s.broker);

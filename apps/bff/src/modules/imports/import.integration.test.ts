@@ -26,7 +26,13 @@ afterAll(async () => {
 async function sandboxSpotFillCount(): Promise<number> {
   let total = 0;
   for await (const page of t.services.adapters.coinbase.fetchFills({
-    credentials: { get: async () => ({ accessToken: await demoToken(), expiresAt: new Date(Date.now() + 3_600_000), scope: '' }) },
+    credentials: {
+      get: async () => ({
+        accessToken: await demoToken(),
+        expiresAt: new Date(Date.now() + 3_600_000),
+        scope: '',
+      }),
+    },
     since: new Date(Date.now() - 31 * 86_400_000),
     until: new Date(),
   })) {
@@ -94,7 +100,11 @@ describe('import pipeline (sandbox demo account over HTTP)', () => {
     );
     expect((untagged.rows[0] as { n: number }).n).toBe(0);
     const tags = await db.select().from(biasTags).where(eq(biasTags.userId, userId));
-    expect(tags.every((tag) => typeof tag.features === 'object' && tag.features !== null && 'RSI_14' in tag.features)).toBe(true);
+    expect(
+      tags.every(
+        (tag) => typeof tag.features === 'object' && tag.features !== null && 'RSI_14' in tag.features,
+      ),
+    ).toBe(true);
     expect(new Set(tags.map((tag) => tag.label)).size).toBeGreaterThanOrEqual(4);
 
     const second = await importAndWait(client);
@@ -108,7 +118,9 @@ describe('import pipeline (sandbox demo account over HTTP)', () => {
     expect(body.items).toHaveLength(5);
     expect(body.nextCursor).not.toBeNull();
     const bias = await client.request({ method: 'GET', url: `/api/trades/${body.items[0]!.id}/bias` });
-    const biasBody = bias.json() as { items: { label: string; confidence: number; reasons: string[]; features: object }[] };
+    const biasBody = bias.json() as {
+      items: { label: string; confidence: number; reasons: string[]; features: object }[];
+    };
     expect(biasBody.items.length).toBeGreaterThanOrEqual(1);
     expect(biasBody.items[0]!.reasons.length).toBeGreaterThanOrEqual(1);
   });

@@ -7,11 +7,15 @@ import type { ImportsService } from './imports.service';
 import { toImportDto } from './import-progress';
 
 export async function importsRoutes(app: FastifyInstance, opts: { imports: ImportsService }) {
-  app.post('/api/trades/import', { config: { rateLimit: BLUEPRINT_LIMITS.tradesImport } }, async (request, reply) => {
-    const { userId } = requireUser(request);
-    const { run } = await opts.imports.requestImport(userId, request.body);
-    return reply.code(202).send({ jobId: run.jobId, importId: run.id, status: run.status });
-  });
+  app.post(
+    '/api/trades/import',
+    { config: { rateLimit: BLUEPRINT_LIMITS.tradesImport } },
+    async (request, reply) => {
+      const { userId } = requireUser(request);
+      const { run } = await opts.imports.requestImport(userId, request.body);
+      return reply.code(202).send({ jobId: run.jobId, importId: run.id, status: run.status });
+    },
+  );
 
   app.get('/api/imports', async (request) => {
     const { userId } = requireUser(request);

@@ -49,7 +49,9 @@ export function createImportsService(deps: {
     async requestImport(userId, body) {
       const input = parseOrThrow(ImportRequestSchema, body ?? {}, 'body');
       const until = new Date(Math.ceil(now().getTime() / 3_600_000) * 3_600_000);
-      const since = input.since ? new Date(input.since) : new Date(until.getTime() - DEFAULT_WINDOW_DAYS * DAY);
+      const since = input.since
+        ? new Date(input.since)
+        : new Date(until.getTime() - DEFAULT_WINDOW_DAYS * DAY);
       if (until.getTime() - since.getTime() > MAX_BACKFILL_DAYS * DAY || since >= until) {
         throw ImportErrors.WINDOW_TOO_LARGE({
           detail: `since must be within the last ${MAX_BACKFILL_DAYS} days and before now.`,
@@ -58,9 +60,16 @@ export function createImportsService(deps: {
       }
       const connections = await deps.brokers.activeConnections(userId);
       if (connections.length === 0) {
-        throw ImportErrors.NO_CONNECTION({ detail: 'Connect Coinbase or Binance (or resume a paused connection), then import.' });
+        throw ImportErrors.NO_CONNECTION({
+          detail: 'Connect Coinbase or Binance (or resume a paused connection), then import.',
+        });
       }
-      const jobId = importJobId(userId, connections.map((c) => c.broker), since, until);
+      const jobId = importJobId(
+        userId,
+        connections.map((c) => c.broker),
+        since,
+        until,
+      );
       const pending = await findPendingRun(deps.db, userId, jobId);
       if (pending) return { run: pending, deduped: true };
       const run = await createRun(deps.db, { userId, jobId, kind: 'api', since, until });

@@ -2,24 +2,17 @@ import type { RawFill } from '@tt/shared';
 import type { MarketDataService, CandleFetcher } from '../market-data';
 import type { NewTrade } from '../trades/trades.repository';
 import { quoteFee } from './quote-fee';
+import { lastClosedIndex } from '../market-data/candle-search';
 
 const HOUR = 3_600_000;
 
-/** Close of the last candle that closed at or before `ts` (no look-ahead), by binary search. */
-function closeAtOrBefore(series: { ts: string; close: number }[], ts: number): { rate: string; candleTs: string } | undefined {
-  let lo = 0;
-  let hi = series.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (Date.parse(series[mid]!.ts) + HOUR <= ts) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  if (found < 0) return undefined;
-  const candle = series[found]!;
-  return { rate: String(candle.close), candleTs: candle.ts };
+/** Close of the last candle that closed at or before `ts` (no look-ahead). */
+function closeAtOrBefore(
+  series: { ts: string; close: number }[],
+  ts: number,
+): { rate: string; candleTs: string } | undefined {
+  const candle = series[lastClosedIndex(series, ts)];
+  return candle ? { rate: String(candle.close), candleTs: candle.ts } : undefined;
 }
 
 /**
@@ -33,7 +26,8 @@ export async function normalisePage(
   const pending = new Map<string, number[]>();
   for (const fill of fills) {
     const fee = quoteFee(fill);
-    if ('needsRate' in fee) pending.set(fee.needsRate, [...(pending.get(fee.needsRate) ?? []), Date.parse(fill.ts)]);
+    if ('needsRate' in fee)
+      pending.set(fee.needsRate, [...(pending.get(fee.needsRate) ?? []), Date.parse(fill.ts)]);
   }
   const seriesByPair = new Map<string, { ts: string; close: number }[]>();
   for (const [pair, times] of pending) {

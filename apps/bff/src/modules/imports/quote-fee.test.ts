@@ -5,7 +5,9 @@ import { quoteFee } from './quote-fee';
 
 describe('quoteFee', () => {
   it('keeps a quote-currency fee as it is', () => {
-    expect(quoteFee({ symbol: 'BTC-USD', price: '50000', fee: '1.25', feeAsset: 'USD' })).toEqual({ feeQuote: '1.25' });
+    expect(quoteFee({ symbol: 'BTC-USD', price: '50000', fee: '1.25', feeAsset: 'USD' })).toEqual({
+      feeQuote: '1.25',
+    });
   });
 
   it('converts a base-asset fee at the fill price and records it', () => {

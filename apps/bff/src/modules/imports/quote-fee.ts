@@ -35,6 +35,11 @@ export function quoteFee(
   if (!thirdAssetRate) return { needsRate: `${fill.feeAsset}-${quote}` };
   return {
     feeQuote: fee.mul(thirdAssetRate.rate).toDecimalPlaces(18, Decimal.ROUND_HALF_EVEN).toFixed(),
-    conversion: { asset: fill.feeAsset, rate: thirdAssetRate.rate, source: 'candle close', candleTs: thirdAssetRate.candleTs },
+    conversion: {
+      asset: fill.feeAsset,
+      rate: thirdAssetRate.rate,
+      source: 'candle close',
+      candleTs: thirdAssetRate.candleTs,
+    },
   };
 }

@@ -13,7 +13,9 @@ export async function getCoverage(db: Executor, source: string, symbol: string):
     .select()
     .from(candleCoverage)
     .where(and(eq(candleCoverage.source, source), eq(candleCoverage.symbol, symbol)));
-  return row ? { coveredFrom: row.coveredFrom, coveredTo: row.coveredTo, gapHours: row.gapHours as string[] } : null;
+  return row
+    ? { coveredFrom: row.coveredFrom, coveredTo: row.coveredTo, gapHours: row.gapHours as string[] }
+    : null;
 }
 
 /** Widens the covered range (never narrows it: two importers may fetch side by side). */
@@ -39,7 +41,12 @@ export async function extendCoverage(
     });
 }
 
-export async function insertCandles(db: Executor, source: string, symbol: string, rows: Candle[]): Promise<void> {
+export async function insertCandles(
+  db: Executor,
+  source: string,
+  symbol: string,
+  rows: Candle[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += 1000) {
     await db
       .insert(candles)
@@ -50,8 +57,17 @@ export async function insertCandles(db: Executor, source: string, symbol: string
 
 export async function loadCandles(db: Executor, source: string, symbol: string, from: Date, to: Date) {
   return db
-    .select({ ts: candles.ts, open: candles.open, high: candles.high, low: candles.low, close: candles.close, volume: candles.volume })
+    .select({
+      ts: candles.ts,
+      open: candles.open,
+      high: candles.high,
+      low: candles.low,
+      close: candles.close,
+      volume: candles.volume,
+    })
     .from(candles)
-    .where(and(eq(candles.source, source), eq(candles.symbol, symbol), gte(candles.ts, from), lte(candles.ts, to)))
+    .where(
+      and(eq(candles.source, source), eq(candles.symbol, symbol), gte(candles.ts, from), lte(candles.ts, to)),
+    )
     .orderBy(asc(candles.ts));
 }

@@ -1,4 +1,5 @@
 import type { MlCandle } from '@tt/shared';
+import { firstOpenAtOrAfter } from '../market-data/candle-search';
 
 /**
  * Maximum adverse and favourable excursion of a long lot, as fractions of the entry price, from the
@@ -16,9 +17,9 @@ export function excursions(
   const to = (exitTs ?? now).getTime();
   let low = Infinity;
   let high = -Infinity;
-  for (const c of candles) {
-    const open = Date.parse(c.ts);
-    if (open < from || open + 3_600_000 > to) continue;
+  for (let i = firstOpenAtOrAfter(candles, from); i < candles.length; i++) {
+    const c = candles[i]!;
+    if (Date.parse(c.ts) + 3_600_000 > to) break;
     if (c.low < low) low = c.low;
     if (c.high > high) high = c.high;
   }

@@ -4,7 +4,14 @@ import Decimal from 'decimal.js';
 import { pairFifo, type PairableFill } from './pair-fifo';
 
 const t0 = Date.parse('2026-11-01T00:00:00Z');
-const fill = (id: string, side: 'BUY' | 'SELL', qty: string, price: string, feeQuote: string, hour: number): PairableFill => ({
+const fill = (
+  id: string,
+  side: 'BUY' | 'SELL',
+  qty: string,
+  price: string,
+  feeQuote: string,
+  hour: number,
+): PairableFill => ({
   id,
   side,
   qty,
@@ -15,9 +22,18 @@ const fill = (id: string, side: 'BUY' | 'SELL', qty: string, price: string, feeQ
 
 describe('pairFifo', () => {
   it('pairs a round trip with exact P&L after both fees', () => {
-    const { lots } = pairFifo([fill('b', 'BUY', '1', '100', '0.1', 0), fill('s', 'SELL', '1', '110', '0.11', 5)]);
+    const { lots } = pairFifo([
+      fill('b', 'BUY', '1', '100', '0.1', 0),
+      fill('s', 'SELL', '1', '110', '0.11', 5),
+    ]);
     expect(lots).toHaveLength(1);
-    expect(lots[0]).toMatchObject({ qty: '1', entryFee: '0.1', exitFee: '0.11', heldHours: 5, pnlQuote: '9.79' });
+    expect(lots[0]).toMatchObject({
+      qty: '1',
+      entryFee: '0.1',
+      exitFee: '0.11',
+      heldHours: 5,
+      pnlQuote: '9.79',
+    });
     expect(lots[0]!.pnlPct).toBeCloseTo(9.79 / 100.1, 12);
   });
 
@@ -37,13 +53,20 @@ describe('pairFifo', () => {
   });
 
   it('reports sells with no earlier buy instead of inventing an entry', () => {
-    const { lots, unmatchedExits } = pairFifo([fill('s', 'SELL', '2', '50', '0.2', 0), fill('b', 'BUY', '1', '40', '0', 1)]);
+    const { lots, unmatchedExits } = pairFifo([
+      fill('s', 'SELL', '2', '50', '0.2', 0),
+      fill('b', 'BUY', '1', '40', '0', 1),
+    ]);
     expect(unmatchedExits).toEqual([{ tradeId: 's', qty: '2', fee: '0.2' }]);
     expect(lots).toEqual([expect.objectContaining({ entryTradeId: 'b', exitTradeId: null, qty: '1' })]);
   });
 
   it('does not depend on the order fills arrive in', () => {
-    const fills = [fill('b1', 'BUY', '1', '10', '0', 0), fill('b2', 'BUY', '1', '20', '0', 0), fill('s', 'SELL', '1.5', '30', '0', 1)];
+    const fills = [
+      fill('b1', 'BUY', '1', '10', '0', 0),
+      fill('b2', 'BUY', '1', '20', '0', 0),
+      fill('s', 'SELL', '1.5', '30', '0', 1),
+    ];
     expect(pairFifo([...fills].reverse())).toEqual(pairFifo(fills));
   });
 
@@ -60,7 +83,9 @@ describe('pairFifo', () => {
       }),
       { maxLength: 40 },
     )
-    .map((rows) => rows.map((r, i) => fill(`f${String(i).padStart(3, '0')}`, r.side, r.qty, r.price, r.fee, r.hour)));
+    .map((rows) =>
+      rows.map((r, i) => fill(`f${String(i).padStart(3, '0')}`, r.side, r.qty, r.price, r.fee, r.hour)),
+    );
 
   it('conserves quantity and fees for any fill sequence', () => {
     fc.assert(
@@ -76,7 +101,9 @@ describe('pairFifo', () => {
             expect(sum(asEntry.map((l) => l.entryFee)).eq(f.feeQuote)).toBe(true);
           } else {
             expect(sum([...asExit.map((l) => l.qty), ...unmatched.map((u) => u.qty)]).eq(f.qty)).toBe(true);
-            expect(sum([...asExit.map((l) => l.exitFee!), ...unmatched.map((u) => u.fee)]).eq(f.feeQuote)).toBe(true);
+            expect(
+              sum([...asExit.map((l) => l.exitFee!), ...unmatched.map((u) => u.fee)]).eq(f.feeQuote),
+            ).toBe(true);
           }
         }
       }),

@@ -77,7 +77,13 @@ export function pairFifo(fills: readonly PairableFill[]): PairingResult {
       const lot = open[0]!;
       const take = Decimal.min(lot.remaining, toClose);
       const entryQty = new Decimal(lot.fill.qty);
-      const entryFee = share(new Decimal(lot.fill.feeQuote), take, entryQty, lot.feeLeft, take.eq(lot.remaining));
+      const entryFee = share(
+        new Decimal(lot.fill.feeQuote),
+        take,
+        entryQty,
+        lot.feeLeft,
+        take.eq(lot.remaining),
+      );
       const exitFee = share(fee, take, qty, exitFeeLeft, take.eq(toClose));
       lot.remaining = lot.remaining.minus(take);
       lot.feeLeft = lot.feeLeft.minus(entryFee);
@@ -86,7 +92,8 @@ export function pairFifo(fills: readonly PairableFill[]): PairingResult {
       lots.push(closedLot(lot.fill, fill, take, entryFee, exitFee));
       if (lot.remaining.isZero()) open.shift();
     }
-    if (toClose.gt(0)) unmatchedExits.push({ tradeId: fill.id, qty: toClose.toFixed(), fee: exitFeeLeft.toFixed() });
+    if (toClose.gt(0))
+      unmatchedExits.push({ tradeId: fill.id, qty: toClose.toFixed(), fee: exitFeeLeft.toFixed() });
   }
   for (const lot of open) {
     lots.push({
@@ -107,7 +114,13 @@ export function pairFifo(fills: readonly PairableFill[]): PairingResult {
   return { lots, unmatchedExits };
 }
 
-function closedLot(entry: PairableFill, exit: PairableFill, qty: Decimal, entryFee: Decimal, exitFee: Decimal): PositionLot {
+function closedLot(
+  entry: PairableFill,
+  exit: PairableFill,
+  qty: Decimal,
+  entryFee: Decimal,
+  exitFee: Decimal,
+): PositionLot {
   const cost = qty.mul(entry.price).plus(entryFee);
   const proceeds = qty.mul(exit.price).minus(exitFee);
   const pnl = proceeds.minus(cost);

@@ -15,7 +15,13 @@ export async function replaceSeriesPositions(
 ): Promise<void> {
   await tx
     .delete(positions)
-    .where(and(eq(positions.userId, key.userId), eq(positions.broker, key.broker), eq(positions.symbol, key.symbol)));
+    .where(
+      and(
+        eq(positions.userId, key.userId),
+        eq(positions.broker, key.broker),
+        eq(positions.symbol, key.symbol),
+      ),
+    );
   for (let i = 0; i < lots.length; i += 1000) {
     await tx.insert(positions).values(lots.slice(i, i + 1000).map((lot) => ({ ...key, ...lot })));
   }
@@ -24,7 +30,12 @@ export async function replaceSeriesPositions(
 export async function listPositions(
   db: Executor,
   userId: string,
-  filter: { symbol?: string | undefined; status?: 'open' | 'closed' | undefined; before?: { ts: Date; id: string } | undefined; limit: number },
+  filter: {
+    symbol?: string | undefined;
+    status?: 'open' | 'closed' | undefined;
+    before?: { ts: Date; id: string } | undefined;
+    limit: number;
+  },
 ) {
   const where: SQL[] = [eq(positions.userId, userId)];
   if (filter.symbol) where.push(eq(positions.symbol, filter.symbol));
@@ -32,7 +43,10 @@ export async function listPositions(
   if (filter.status === 'closed') where.push(isNotNull(positions.exitTradeId));
   if (filter.before) {
     where.push(
-      or(lt(positions.entryTs, filter.before.ts), and(eq(positions.entryTs, filter.before.ts), lt(positions.id, filter.before.id)))!,
+      or(
+        lt(positions.entryTs, filter.before.ts),
+        and(eq(positions.entryTs, filter.before.ts), lt(positions.id, filter.before.id)),
+      )!,
     );
   }
   return db

@@ -16,15 +16,24 @@ export interface PositionsService {
   repairSeries(key: SeriesKey): Promise<{ lots: number; unmatchedExits: number }>;
 }
 
-export function createPositionsService(deps: { db: Database; marketData: MarketDataService; now?: () => Date }): PositionsService {
+export function createPositionsService(deps: {
+  db: Database;
+  marketData: MarketDataService;
+  now?: () => Date;
+}): PositionsService {
   const now = deps.now ?? (() => new Date());
   return {
     async repairSeries(key) {
       const fills = await seriesFills(deps.db, key.userId, key.broker, key.symbol);
       const { lots, unmatchedExits } = pairFifo(fills.map((f) => ({ ...f, side: f.side as 'BUY' | 'SELL' })));
       const first = lots.reduce((min, l) => Math.min(min, l.entryTs.getTime()), Infinity);
-      const candles = Number.isFinite(first) ? await deps.marketData.series(key.broker, key.symbol, new Date(first), now()) : [];
-      const stored = lots.map((lot) => ({ ...lot, ...excursions(candles, Number(lot.entryPrice), lot.entryTs, lot.exitTs, now()) }));
+      const candles = Number.isFinite(first)
+        ? await deps.marketData.series(key.broker, key.symbol, new Date(first), now())
+        : [];
+      const stored = lots.map((lot) => ({
+        ...lot,
+        ...excursions(candles, Number(lot.entryPrice), lot.entryTs, lot.exitTs, now()),
+      }));
       await deps.db.transaction((tx) => replaceSeriesPositions(tx, key, stored));
       return { lots: stored.length, unmatchedExits: unmatchedExits.length };
     },

@@ -1,3 +1,8 @@
-export { createPrivacyService, USER_DELETED_CHANNEL, type BeforeUserDelete, type PrivacyService } from './privacy.service';
+export {
+  createPrivacyService,
+  USER_DELETED_CHANNEL,
+  type BeforeUserDelete,
+  type PrivacyService,
+} from './privacy.service';
 export { createExportRepository, type ExportRepository } from './privacy.repository';
 export { privacyRoutes } from './privacy.routes';

@@ -24,9 +24,17 @@ export function createExportRepository(db: Executor) {
     trades: (userId: string): Promise<Rows> =>
       db.select().from(trades).where(eq(trades.userId, userId)).orderBy(asc(trades.ts), asc(trades.id)),
     tags: (userId: string): Promise<Rows> =>
-      db.select().from(biasTags).where(eq(biasTags.userId, userId)).orderBy(asc(biasTags.createdAt), asc(biasTags.id)),
+      db
+        .select()
+        .from(biasTags)
+        .where(eq(biasTags.userId, userId))
+        .orderBy(asc(biasTags.createdAt), asc(biasTags.id)),
     positions: (userId: string): Promise<Rows> =>
-      db.select().from(positions).where(eq(positions.userId, userId)).orderBy(asc(positions.entryTs), asc(positions.id)),
+      db
+        .select()
+        .from(positions)
+        .where(eq(positions.userId, userId))
+        .orderBy(asc(positions.entryTs), asc(positions.id)),
     reflections: (userId: string): Promise<Rows> =>
       db
         .select()

@@ -31,7 +31,16 @@ async function seedUserData(t: TestApp, userId: string) {
   });
   const [trade] = await db
     .insert(trades)
-    .values({ userId, broker: 'coinbase', extId: `fill-${userId}`, symbol: 'BTC-USD', side: 'BUY', qty: '0.5', price: '64000.12', ts: at })
+    .values({
+      userId,
+      broker: 'coinbase',
+      extId: `fill-${userId}`,
+      symbol: 'BTC-USD',
+      side: 'BUY',
+      qty: '0.5',
+      price: '64000.12',
+      ts: at,
+    })
     .returning();
   await db.insert(positions).values({
     userId,
@@ -43,20 +52,42 @@ async function seedUserData(t: TestApp, userId: string) {
     entryFee: '0',
     entryTs: at,
   });
-  await db.insert(biasTags).values({ tradeId: trade!.id, userId, label: 'FOMO', confidence: 0.8, features: { RSI_14: 77 } });
-  await db.insert(reflections).values({ userId, tradeId: trade!.id, label: 'FOMO', tone: 'supportive', text: 'You chased.', source: 'offline' });
+  await db
+    .insert(biasTags)
+    .values({ tradeId: trade!.id, userId, label: 'FOMO', confidence: 0.8, features: { RSI_14: 77 } });
+  await db.insert(reflections).values({
+    userId,
+    tradeId: trade!.id,
+    label: 'FOMO',
+    tone: 'supportive',
+    text: 'You chased.',
+    source: 'offline',
+  });
   await db.insert(notes).values({ userId, tradeId: trade!.id, text: 'felt rushed' });
   await db.insert(rules).values({ userId, kind: 'minHoldHours', params: { hours: 4 } });
-  await db.insert(digests).values({ userId, periodStart: at, periodEnd: new Date(at.getTime() + 7 * 86_400_000), payload: { trades: 1 } });
-  await db.insert(importRuns).values({ userId, jobId: `job-${userId}`, status: 'succeeded', phase: 'done', since: at, until: at });
-  await db.insert(coachEvents).values({ userId, id: 1, type: 'coach.reflect', payload: { tradeId: trade!.id } });
-  await db.insert(simulations).values({ userId, cacheKey: 'k', request: { horizonDays: 3 }, result: { pnl: '1.00' } });
+  await db.insert(digests).values({
+    userId,
+    periodStart: at,
+    periodEnd: new Date(at.getTime() + 7 * 86_400_000),
+    payload: { trades: 1 },
+  });
+  await db
+    .insert(importRuns)
+    .values({ userId, jobId: `job-${userId}`, status: 'succeeded', phase: 'done', since: at, until: at });
+  await db
+    .insert(coachEvents)
+    .values({ userId, id: 1, type: 'coach.reflect', payload: { tradeId: trade!.id } });
+  await db
+    .insert(simulations)
+    .values({ userId, cacheKey: 'k', request: { horizonDays: 3 }, result: { pnl: '1.00' } });
 }
 
 /** Every row of every public table whose JSON form mentions the value. */
 async function rowsMentioning(t: TestApp, value: string): Promise<string[]> {
   const { db } = t.platform.database;
-  const tables = await db.execute<{ table_name: string }>("select table_name from information_schema.tables where table_schema = 'public'");
+  const tables = await db.execute<{ table_name: string }>(
+    "select table_name from information_schema.tables where table_schema = 'public'",
+  );
   const hits: string[] = [];
   for (const { table_name } of tables.rows) {
     const found = await db.execute<{ n: number }>(
@@ -90,18 +121,35 @@ describe('privacy routes', () => {
     const data = response.json();
     expect(data.user).toMatchObject({ id: alice.userId, email: alice.email });
     expect(data.sessions).toHaveLength(1);
-    expect(data.audit.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['signup', 'login.success']));
-    for (const section of ['brokerConnections', 'trades', 'tags', 'positions', 'reflections', 'notes', 'digests', 'imports', 'simulations', 'coachEvents']) {
+    expect(data.audit.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['signup', 'login.success']),
+    );
+    for (const section of [
+      'brokerConnections',
+      'trades',
+      'tags',
+      'positions',
+      'reflections',
+      'notes',
+      'digests',
+      'imports',
+      'simulations',
+      'coachEvents',
+    ]) {
       expect(data[section], section).toHaveLength(1);
     }
-    expect(data.rules).toContainEqual(expect.objectContaining({ kind: 'minHoldHours', params: { hours: 4 } }));
+    expect(data.rules).toContainEqual(
+      expect.objectContaining({ kind: 'minHoldHours', params: { hours: 4 } }),
+    );
     expect(data.trades[0]).toMatchObject({ symbol: 'BTC-USD', qty: '0.500000000000000000' });
     expect(data.brokerConnections[0]).toMatchObject({ broker: 'coinbase', status: 'active' });
 
     const text = response.body;
     expect(text).not.toContain(bob.userId);
     expect(text).not.toMatch(/sbx_(at|rt)_/);
-    expect(text).not.toMatch(/accessEnc|refreshEnc|access_enc|passwordHash|password_hash|tokenHash|ipHash|uaHash/);
+    expect(text).not.toMatch(
+      /accessEnc|refreshEnc|access_enc|passwordHash|password_hash|tokenHash|ipHash|uaHash/,
+    );
     expect(text).not.toContain('$argon2id$');
 
     const audit = await alice.client.request({ method: 'GET', url: '/api/audit?limit=1' });
@@ -111,7 +159,12 @@ describe('privacy routes', () => {
   it('needs a session to export or delete', async () => {
     const anonymous = createTestClient(t.app, { remoteAddress: remoteAddress() });
     expect((await anonymous.request({ method: 'GET', url: '/api/me/export' })).statusCode).toBe(401);
-    const deletion = await anonymous.request({ method: 'DELETE', url: '/api/me', headers: await mutationHeaders(anonymous), payload: { password: TEST_PASSWORD } });
+    const deletion = await anonymous.request({
+      method: 'DELETE',
+      url: '/api/me',
+      headers: await mutationHeaders(anonymous),
+      payload: { password: TEST_PASSWORD },
+    });
     expect(deletion.statusCode).toBe(401);
   });
 
@@ -120,19 +173,43 @@ describe('privacy routes', () => {
     const dave = await signUpAndLogIn(t.app, { remoteAddress: remoteAddress() });
     await seedUserData(t, carol.userId);
     await seedUserData(t, dave.userId);
-    await carol.client.request({ method: 'POST', url: '/api/auth/logout', headers: await mutationHeaders(carol.client, { 'idempotency-key': 'carol-logout' }) });
+    await carol.client.request({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: await mutationHeaders(carol.client, { 'idempotency-key': 'carol-logout' }),
+    });
     const again = createTestClient(t.app, { remoteAddress: remoteAddress() });
-    await again.request({ method: 'POST', url: '/api/auth/login', headers: await mutationHeaders(again), payload: { email: carol.email, password: carol.password } });
+    await again.request({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: await mutationHeaders(again),
+      payload: { email: carol.email, password: carol.password },
+    });
     const deleted: string[] = [];
     await t.platform.pubsub.subscribe(USER_DELETED_CHANNEL, (m) => deleted.push(m));
 
-    const wrong = await again.request({ method: 'DELETE', url: '/api/me', headers: await mutationHeaders(again), payload: { password: 'not the password at all' } });
+    const wrong = await again.request({
+      method: 'DELETE',
+      url: '/api/me',
+      headers: await mutationHeaders(again),
+      payload: { password: 'not the password at all' },
+    });
     expect(wrong.statusCode).toBe(403);
     expect((await rowsMentioning(t, carol.userId)).length).toBeGreaterThan(5);
-    const missing = await again.request({ method: 'DELETE', url: '/api/me', headers: await mutationHeaders(again), payload: {} });
+    const missing = await again.request({
+      method: 'DELETE',
+      url: '/api/me',
+      headers: await mutationHeaders(again),
+      payload: {},
+    });
     expect(missing.statusCode).toBe(400);
 
-    const ok = await again.request({ method: 'DELETE', url: '/api/me', headers: await mutationHeaders(again), payload: { password: carol.password } });
+    const ok = await again.request({
+      method: 'DELETE',
+      url: '/api/me',
+      headers: await mutationHeaders(again),
+      payload: { password: carol.password },
+    });
     expect(ok.statusCode).toBe(204);
     expect(deleted.map((m) => JSON.parse(m))).toEqual([{ userId: carol.userId }]);
     expect(await rowsMentioning(t, carol.userId)).toEqual([]);
@@ -140,10 +217,17 @@ describe('privacy routes', () => {
     expect((await again.request({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(401);
 
     const retry = createTestClient(t.app, { remoteAddress: remoteAddress() });
-    const login = await retry.request({ method: 'POST', url: '/api/auth/login', headers: await mutationHeaders(retry), payload: { email: carol.email, password: carol.password } });
+    const login = await retry.request({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: await mutationHeaders(retry),
+      payload: { email: carol.email, password: carol.password },
+    });
     expect(login.statusCode).toBe(401);
 
     expect((await rowsMentioning(t, dave.userId)).length).toBeGreaterThan(5);
-    expect((await dave.client.request({ method: 'GET', url: '/api/me/export' })).json().trades).toHaveLength(1);
+    expect((await dave.client.request({ method: 'GET', url: '/api/me/export' })).json().trades).toHaveLength(
+      1,
+    );
   });
 });

@@ -7,7 +7,10 @@ import type { UserRepository } from '../auth/user.repository';
 import type { ExportRepository } from './privacy.repository';
 import { USER_DELETED_CHANNEL, createPrivacyService } from './privacy.service';
 
-const caller = { userId: '00000000-0000-4000-8000-000000000001', sessionId: '00000000-0000-4000-8000-0000000000a1' };
+const caller = {
+  userId: '00000000-0000-4000-8000-000000000001',
+  sessionId: '00000000-0000-4000-8000-0000000000a1',
+};
 const client = { ip: '192.0.2.1', userAgent: undefined };
 
 function setup(options: { passwordOk?: boolean; failingHook?: boolean } = {}) {

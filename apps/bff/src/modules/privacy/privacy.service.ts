@@ -56,17 +56,18 @@ export function createPrivacyService(options: PrivacyServiceOptions) {
         options.brokerConnections(userId),
         options.rules(userId),
       ]);
-      const [trades, tags, positions, reflections, notes, digests, imports, simulations, coachEvents] = await Promise.all([
-        exports.trades(userId),
-        exports.tags(userId),
-        exports.positions(userId),
-        exports.reflections(userId),
-        exports.notes(userId),
-        exports.digests(userId),
-        exports.imports(userId),
-        exports.simulations(userId),
-        exports.coachEvents(userId),
-      ]);
+      const [trades, tags, positions, reflections, notes, digests, imports, simulations, coachEvents] =
+        await Promise.all([
+          exports.trades(userId),
+          exports.tags(userId),
+          exports.positions(userId),
+          exports.reflections(userId),
+          exports.notes(userId),
+          exports.digests(userId),
+          exports.imports(userId),
+          exports.simulations(userId),
+          exports.coachEvents(userId),
+        ]);
       await audit.record(userId, 'export', { trades: trades.length }, client);
       return {
         exportedAt: now().toISOString(),
@@ -100,7 +101,10 @@ export function createPrivacyService(options: PrivacyServiceOptions) {
         );
       }
       await options.users.delete(caller.userId);
-      await options.pubsub.publish(USER_DELETED_CHANNEL, JSON.stringify(UserDeletedEventSchema.parse({ userId: caller.userId })));
+      await options.pubsub.publish(
+        USER_DELETED_CHANNEL,
+        JSON.stringify(UserDeletedEventSchema.parse({ userId: caller.userId })),
+      );
       // The audit rows went with the account; the deletion itself is kept in the operator's log.
       logger.info({ userId: caller.userId, action: 'account.delete' }, 'account deleted');
     },

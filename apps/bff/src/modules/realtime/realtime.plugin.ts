@@ -158,6 +158,7 @@ async function realtime(app: FastifyInstance, options: RealtimeOptions) {
     for (const connection of acceptor.open()) connection.close(WsCloseCode.SERVICE_RESTART, 'server restarting');
   });
   app.addHook('onClose', async () => {
+    console.error('onClose', Date.now());
     clearInterval(heartbeat);
     await acceptor.settled(options.shutdownGraceMs ?? 1000);
     for (const connection of acceptor.open()) connection.terminate();

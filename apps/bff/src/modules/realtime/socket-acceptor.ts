@@ -83,8 +83,10 @@ export function createSocketAcceptor(options: SocketAcceptorOptions) {
       now: options.now,
     });
     open.add(connection);
+    const raw = (socket as unknown as { _socket: import('node:net').Socket })._socket; const t0 = Date.now();
+    raw.on('end', () => console.error('raw end', Date.now() - t0)); raw.on('close', () => console.error('raw close', Date.now() - t0)); console.error('paused?', raw.isPaused(), raw.readableFlowing);
     const reauth = setTimeout(
-      () => connection.close(WsCloseCode.REAUTHENTICATE, 'reauthenticate'),
+      () => socket.close(WsCloseCode.REAUTHENTICATE, 'reauthenticate'),
       options.reauthMs * (1 - options.reauthJitter * options.random()),
     );
     reauth.unref();
@@ -112,6 +114,7 @@ export function createSocketAcceptor(options: SocketAcceptorOptions) {
       );
     });
     socket.once('close', () => {
+      console.error('server close event', Date.now());
       clearTimeout(reauth);
       connection.dispose();
       track(
@@ -145,6 +148,7 @@ export function createSocketAcceptor(options: SocketAcceptorOptions) {
     /** Resolves once every socket is closed and cleaned up, or after `withinMs`. */
     async settled(withinMs: number): Promise<void> {
       const deadline = Date.now() + withinMs;
+      console.error("settled", open.size, inProgress.size);
       while ((open.size > 0 || inProgress.size > 0) && Date.now() < deadline) {
         await Promise.race([Promise.allSettled([...inProgress]), new Promise((resolve) => setTimeout(resolve, 10))]);
       }

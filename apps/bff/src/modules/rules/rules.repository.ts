@@ -17,7 +17,12 @@ export async function upsertRule(
     .values(values)
     .onConflictDoUpdate({
       target: [rules.userId, rules.kind],
-      set: { params: values.params, active: values.active, provenance: values.provenance, updatedAt: new Date() },
+      set: {
+        params: values.params,
+        active: values.active,
+        provenance: values.provenance,
+        updatedAt: new Date(),
+      },
     })
     .returning();
   return row!;

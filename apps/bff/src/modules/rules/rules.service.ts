@@ -18,7 +18,10 @@ export interface RulesService {
   forScoring(userId: string): Promise<BiasRule[]>;
 }
 
-export function createRulesService(deps: { db: Database; onChange?: (userId: string) => Promise<void> }): RulesService {
+export function createRulesService(deps: {
+  db: Database;
+  onChange?: (userId: string) => Promise<void>;
+}): RulesService {
   return {
     async list(userId) {
       const own = new Map((await listRules(deps.db, userId)).map((r) => [r.kind, r]));
@@ -37,7 +40,13 @@ export function createRulesService(deps: { db: Database; onChange?: (userId: str
     async upsert(userId, body) {
       const input = parseOrThrow(RuleUpsertRequestSchema, body, 'body');
       const params = parseOrThrow(RuleParamsSchemas[input.kind], input.params, 'body.params');
-      const row = await upsertRule(deps.db, { userId, kind: input.kind, params, active: input.active ?? true, provenance: null });
+      const row = await upsertRule(deps.db, {
+        userId,
+        kind: input.kind,
+        params,
+        active: input.active ?? true,
+        provenance: null,
+      });
       await deps.onChange?.(userId);
       return {
         kind: input.kind,
@@ -49,7 +58,9 @@ export function createRulesService(deps: { db: Database; onChange?: (userId: str
       };
     },
     async forScoring(userId) {
-      return (await listRules(deps.db, userId)).map((r) => ({ kind: r.kind, params: r.params, active: r.active }) as BiasRule);
+      return (await listRules(deps.db, userId)).map(
+        (r) => ({ kind: r.kind, params: r.params, active: r.active }) as BiasRule,
+      );
     },
   };
 }

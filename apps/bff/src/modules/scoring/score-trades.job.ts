@@ -13,7 +13,13 @@ import { userTradesChronological } from '../trades/trades.repository';
 import { addCounts, getRun, updateRun } from '../imports/import-runs.repository';
 import { toProgress } from '../imports/import-progress';
 import { buildTradeContext, type ExitLots } from './trade-context';
-import { replaceAutoReflections, replaceTags, SCORING_REFLECTION, type NewReflection, type NewTag } from './tags.repository';
+import {
+  replaceAutoReflections,
+  replaceTags,
+  SCORING_REFLECTION,
+  type NewReflection,
+  type NewTag,
+} from './tags.repository';
 import { scoringProfile, tradeIdsToScore } from './scoring.repository';
 
 const HOUR = 3_600_000;
@@ -86,12 +92,17 @@ export function scoreTradesJob(deps: ScoreJobDeps): JobDefinition<ScoreJobPayloa
       for (const key of new Set(all.map(seriesKey))) {
         const [broker, symbol] = key.split('|') as [string, string];
         const first = all.find((t) => seriesKey(t) === key)!.ts.getTime();
-        candlesByKey.set(key, await deps.marketData.series(broker, symbol, new Date(first - HISTORY_HOURS * HOUR), new Date()));
+        candlesByKey.set(
+          key,
+          await deps.marketData.series(broker, symbol, new Date(first - HISTORY_HOURS * HOUR), new Date()),
+        );
       }
 
       const indicators = new Map<string, IndicatorBatchResult>();
       for (const key of new Set(targets.map(seriesKey))) {
-        const entries = targets.filter((t) => seriesKey(t) === key).map((t) => ({ id: t.id, symbol: t.symbol, entryTs: t.ts.toISOString() }));
+        const entries = targets
+          .filter((t) => seriesKey(t) === key)
+          .map((t) => ({ id: t.id, symbol: t.symbol, entryTs: t.ts.toISOString() }));
         const symbol = entries[0]!.symbol;
         for (let i = 0; i < entries.length; i += 10_000) {
           const { results } = await deps.ml.indicatorsBatch({
@@ -109,7 +120,10 @@ export function scoreTradesJob(deps: ScoreJobDeps): JobDefinition<ScoreJobPayloa
         exits: exitLotsByTrade(await closedLots(deps.db, userId)),
         candlesBySymbol: candlesByKey,
         timeZone: profile.timeZone,
-        stopLossPct: stopRule && stopRule.kind === 'stopLossPct' ? stopRule.params.pct : DEFAULT_RULE_PARAMS.stopLossPct.pct,
+        stopLossPct:
+          stopRule && stopRule.kind === 'stopLossPct'
+            ? stopRule.params.pct
+            : DEFAULT_RULE_PARAMS.stopLossPct.pct,
       });
 
       const tone = profile.tone === 'strict' ? 'strict' : 'supportive';
@@ -124,7 +138,12 @@ export function scoreTradesJob(deps: ScoreJobDeps): JobDefinition<ScoreJobPayloa
           }),
         );
         const { results } = await deps.ml.scoreBiasBatch({
-          items: chunk.map((t) => ({ id: t.id, side: t.side as 'BUY' | 'SELL', features: featuresById.get(t.id)!, rules })),
+          items: chunk.map((t) => ({
+            id: t.id,
+            side: t.side as 'BUY' | 'SELL',
+            features: featuresById.get(t.id)!,
+            rules,
+          })),
         });
         const tags: NewTag[] = [];
         const reflections: NewReflection[] = [];
@@ -133,13 +152,27 @@ export function scoreTradesJob(deps: ScoreJobDeps): JobDefinition<ScoreJobPayloa
           const trade = tradeById.get(id)!;
           const features = featuresById.get(id)!;
           for (const l of labels) {
-            tags.push({ tradeId: id, userId, label: l.label, confidence: l.confidence, reasons: l.reasons, features });
+            tags.push({
+              tradeId: id,
+              userId,
+              label: l.label,
+              confidence: l.confidence,
+              reasons: l.reasons,
+              features,
+            });
           }
           let insight: string | undefined;
           if (trade.side === 'SELL' && features.pnl_exit != null) {
             const reflection = await deps.ml.reflect({ features, label: labels[0]!.label, tone });
             insight = reflection.text;
-            reflections.push({ userId, tradeId: id, label: reflection.bias, tone, text: reflection.text, source: SCORING_REFLECTION });
+            reflections.push({
+              userId,
+              tradeId: id,
+              label: reflection.bias,
+              tone,
+              text: reflection.text,
+              source: SCORING_REFLECTION,
+            });
           }
           events.push({
             tradeId: id,
@@ -161,7 +194,11 @@ export function scoreTradesJob(deps: ScoreJobDeps): JobDefinition<ScoreJobPayloa
         if (updated) await deps.events.raise(userId, 'import.progress', toProgress(updated, targets.length));
       }
       if (run) {
-        const done = await updateRun(deps.db, run.id, { status: 'succeeded', phase: 'done', finishedAt: new Date() });
+        const done = await updateRun(deps.db, run.id, {
+          status: 'succeeded',
+          phase: 'done',
+          finishedAt: new Date(),
+        });
         await deps.events.raise(userId, 'import.progress', toProgress(done, targets.length));
       }
     },

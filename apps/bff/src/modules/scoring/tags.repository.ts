@@ -30,7 +30,11 @@ export interface NewReflection {
 export const SCORING_REFLECTION = 'scoring';
 
 /** The coach's reflection on each scored exit; a re-score writes a fresh one. */
-export async function replaceAutoReflections(tx: Executor, tradeIds: string[], rows: NewReflection[]): Promise<void> {
+export async function replaceAutoReflections(
+  tx: Executor,
+  tradeIds: string[],
+  rows: NewReflection[],
+): Promise<void> {
   if (tradeIds.length === 0) return;
   await tx
     .delete(reflections)

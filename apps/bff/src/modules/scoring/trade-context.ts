@@ -1,4 +1,5 @@
 import type { BiasFeatures, MlCandle } from '@tt/shared';
+import { firstOpenAtOrAfter, lastClosedIndex } from '../market-data/candle-search';
 
 export interface ContextTrade {
   id: string;
@@ -30,24 +31,21 @@ function median(values: number[]): number | null {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Calendar day of a timestamp in the user's time zone (day boundaries are the trader's, not UTC's). */
 export function localDay(ts: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ts);
-}
-
-/** Index of the last candle that closed at or before `ts`. */
-function lastClosedIndex(candles: readonly MlCandle[], ts: number): number {
-  let lo = 0;
-  let hi = candles.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (Date.parse(candles[mid]!.ts) + HOUR <= ts) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dayFormats.set(timeZone, format);
   }
-  return found;
+  return format.format(ts);
 }
 
 function pctAboveSupport(candles: readonly MlCandle[], ts: number): number | null {
@@ -58,13 +56,18 @@ function pctAboveSupport(candles: readonly MlCandle[], ts: number): number | nul
   return candles[last]!.close / low - 1;
 }
 
-function stopLossHit(candles: readonly MlCandle[], lots: ExitLots, exitTs: number, stopPct: number): boolean | null {
+function stopLossHit(
+  candles: readonly MlCandle[],
+  lots: ExitLots,
+  exitTs: number,
+  stopPct: number,
+): boolean | null {
   if (candles.length === 0 || lots.entryPrices.length === 0) return null;
   const stop = Math.max(...lots.entryPrices) * (1 - stopPct);
-  const from = lots.firstEntryTs.getTime();
-  for (const c of candles) {
-    const open = Date.parse(c.ts);
-    if (open >= from && open + HOUR <= exitTs && c.low <= stop) return true;
+  for (let i = firstOpenAtOrAfter(candles, lots.firstEntryTs.getTime()); i < candles.length; i++) {
+    const c = candles[i]!;
+    if (Date.parse(c.ts) + HOUR > exitTs) break;
+    if (c.low <= stop) return true;
   }
   return false;
 }

@@ -63,7 +63,12 @@ export async function listTrades(db: Executor, userId: string, filter: TradeFilt
     );
   }
   if (filter.before) {
-    where.push(or(lt(trades.ts, filter.before.ts), and(eq(trades.ts, filter.before.ts), lt(trades.id, filter.before.id)))!);
+    where.push(
+      or(
+        lt(trades.ts, filter.before.ts),
+        and(eq(trades.ts, filter.before.ts), lt(trades.id, filter.before.id)),
+      )!,
+    );
   }
   return db
     .select()
@@ -108,7 +113,11 @@ export async function tradeDetailParts(db: Executor, tradeId: string) {
       .select()
       .from(positions)
       .where(or(eq(positions.entryTradeId, tradeId), eq(positions.exitTradeId, tradeId))),
-    db.select().from(reflections).where(eq(reflections.tradeId, tradeId)).orderBy(desc(reflections.createdAt)),
+    db
+      .select()
+      .from(reflections)
+      .where(eq(reflections.tradeId, tradeId))
+      .orderBy(desc(reflections.createdAt)),
     db.select().from(notes).where(eq(notes.tradeId, tradeId)).orderBy(desc(notes.createdAt)),
   ]);
   return { tags, lots, reflections: refl, notes: tradeNotes };
@@ -125,24 +134,31 @@ export async function tradesByIds(db: Executor, userId: string, ids: string[]) {
 /** Every fill of one (user, broker, symbol) series, for pairing. */
 export async function seriesFills(db: Executor, userId: string, broker: string, symbol: string) {
   return db
-    .select({ id: trades.id, side: trades.side, qty: trades.qty, price: trades.price, feeQuote: trades.feeQuote, ts: trades.ts })
+    .select({
+      id: trades.id,
+      side: trades.side,
+      qty: trades.qty,
+      price: trades.price,
+      feeQuote: trades.feeQuote,
+      ts: trades.ts,
+    })
     .from(trades)
     .where(and(eq(trades.userId, userId), eq(trades.broker, broker), eq(trades.symbol, symbol)));
 }
 
 /** All of a user's fills, oldest first (scoring needs each trade's history). */
 export async function userTradesChronological(db: Executor, userId: string) {
-  return db
-    .select()
-    .from(trades)
-    .where(eq(trades.userId, userId))
-    .orderBy(trades.ts, trades.id);
+  return db.select().from(trades).where(eq(trades.userId, userId)).orderBy(trades.ts, trades.id);
 }
 
 /** The series an import stored fills in, with the earliest fill of each. */
 export async function seriesOfImport(db: Executor, userId: string, importId: string) {
   return db
-    .select({ broker: trades.broker, symbol: trades.symbol, first: sql<Date>`min(${trades.ts})`.mapWith(trades.ts) })
+    .select({
+      broker: trades.broker,
+      symbol: trades.symbol,
+      first: sql<Date>`min(${trades.ts})`.mapWith(trades.ts),
+    })
     .from(trades)
     .where(and(eq(trades.userId, userId), eq(trades.importId, importId)))
     .groupBy(trades.broker, trades.symbol);

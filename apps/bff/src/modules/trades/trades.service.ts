@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import { defineErrors, type BiasLabel, type PositionDto, type TradeDetailDto, type TradeDto, type TradeListQuery } from '@tt/shared';
+import {
+  defineErrors,
+  type BiasLabel,
+  type PositionDto,
+  type TradeDetailDto,
+  type TradeDto,
+  type TradeListQuery,
+} from '@tt/shared';
 import type { Database } from '@tt/db';
 import { decodeCursor, page } from '../../lib/cursor';
-import {
-  exitPnlForTrades,
-  getTrade,
-  listTrades,
-  tagsForTrades,
-  tradeDetailParts,
-} from './trades.repository';
+import { exitPnlForTrades, getTrade, listTrades, tagsForTrades, tradeDetailParts } from './trades.repository';
 
 export const TradeErrors = defineErrors('TRADES', { NOT_FOUND: [404, 'Trade not found'] });
 
@@ -54,7 +55,11 @@ export function createTradesService(deps: { db: Database }): TradesService {
     const ids = rows.map((r) => r.id);
     const [tags, pnl] = await Promise.all([tagsForTrades(deps.db, ids), exitPnlForTrades(deps.db, ids)]);
     const labels = new Map<string, { label: BiasLabel; confidence: number }[]>();
-    for (const t of tags) labels.set(t.tradeId, [...(labels.get(t.tradeId) ?? []), { label: t.label as BiasLabel, confidence: t.confidence }]);
+    for (const t of tags)
+      labels.set(t.tradeId, [
+        ...(labels.get(t.tradeId) ?? []),
+        { label: t.label as BiasLabel, confidence: t.confidence },
+      ]);
     const pnlById = new Map(pnl.map((p) => [p.tradeId!, p]));
     return rows.map((r) => {
       const p = pnlById.get(r.id);
@@ -92,7 +97,12 @@ export function createTradesService(deps: { db: Database }): TradesService {
       });
       const dtos = await toDtos(rows);
       const byId = new Map(dtos.map((d) => [d.id, d]));
-      return page(rows, query.limit, (r) => ({ ts: r.ts, id: r.id }), (r) => byId.get(r.id)!);
+      return page(
+        rows,
+        query.limit,
+        (r) => ({ ts: r.ts, id: r.id }),
+        (r) => byId.get(r.id)!,
+      );
     },
     async detail(userId, tradeId) {
       const trade = await findOwn(userId, tradeId);
@@ -100,7 +110,12 @@ export function createTradesService(deps: { db: Database }): TradesService {
       const parts = await tradeDetailParts(deps.db, trade.id);
       const tags = parts.tags
         .sort((a, b) => b.confidence - a.confidence)
-        .map((t) => ({ label: t.label as BiasLabel, confidence: t.confidence, reasons: t.reasons as string[], features: t.features as TradeDetailDto['features'] & object }));
+        .map((t) => ({
+          label: t.label as BiasLabel,
+          confidence: t.confidence,
+          reasons: t.reasons as string[],
+          features: t.features as TradeDetailDto['features'] & object,
+        }));
       return {
         ...dto!,
         meta: trade.meta as Record<string, unknown>,

@@ -1,0 +1,76 @@
+import { Dec, ZERO } from './sim-money';
+import { closeAtHorizon, type PriceSeries } from './price-series';
+import type { PathLeg } from './value-path';
+
+/** A FIFO lot as the simulations read it from `positions`; decimals are exact strings. */
+export interface SimLot {
+  /** `broker|symbol`: which price series marks it. */
+  key: string;
+  entryTradeId: string;
+  exitTradeId: string | null;
+  qty: string;
+  entryPrice: string;
+  entryFee: string;
+  entryTs: Date;
+  exitTs: Date | null;
+  /** Realised P&L after both fees; null while open. */
+  pnlQuote: string | null;
+}
+
+/** A lot's money: cost is the entry value plus the entry fee; the fee rate is the entry fill's. */
+export interface LotMoney {
+  qty: Dec;
+  entryPrice: Dec;
+  cost: Dec;
+  feeRate: Dec;
+}
+
+export function lotMoney(lot: SimLot): LotMoney {
+  const qty = new Dec(lot.qty);
+  const entryPrice = new Dec(lot.entryPrice);
+  const entryFee = new Dec(lot.entryFee);
+  const notional = qty.mul(entryPrice);
+  return { qty, entryPrice, cost: notional.plus(entryFee), feeRate: notional.isZero() ? ZERO : entryFee.div(notional) };
+}
+
+/** P&L of buying `qty` for `cost` and selling it at `price`, paying `feeRate` on the proceeds. */
+export function pnlSoldAt(qty: Dec, cost: Dec, feeRate: Dec, price: Dec): Dec {
+  const proceeds = qty.mul(price);
+  return proceeds.minus(proceeds.mul(feeRate)).minus(cost);
+}
+
+export interface HorizonPrice {
+  price: Dec;
+  /** Close time of the candle that gave the price. */
+  closedAt: number;
+  horizonAt: number;
+}
+
+/** The price each lot is sold at in the counterfactuals; null when prices do not reach its horizon. */
+export function horizonPrice(lot: SimLot, horizonMs: number, prices: ReadonlyMap<string, PriceSeries>): HorizonPrice | null {
+  const horizonAt = lot.entryTs.getTime() + horizonMs;
+  const series = prices.get(lot.key);
+  const found = series ? closeAtHorizon(series, horizonAt) : null;
+  return found ? { price: new Dec(found.price), closedAt: found.closedAt, horizonAt } : null;
+}
+
+/**
+ * What the lot actually made: its realised P&L once closed; a lot still open is valued at the
+ * horizon price with the exit fee it would pay (so it neither gains nor loses against holding).
+ */
+export function actualPnl(lot: SimLot, money: LotMoney, atHorizon: HorizonPrice | null): Dec {
+  if (lot.pnlQuote !== null) return new Dec(lot.pnlQuote);
+  return atHorizon ? pnlSoldAt(money.qty, money.cost, money.feeRate, atHorizon.price) : ZERO;
+}
+
+/** The chart leg of what actually happened. */
+export function actualLeg(lot: SimLot, money: LotMoney, atHorizon: HorizonPrice | null): PathLeg {
+  return {
+    key: lot.key,
+    openAt: lot.entryTs.getTime(),
+    closeAt: lot.exitTs?.getTime() ?? null,
+    effQty: money.qty.mul(new Dec(1).minus(money.feeRate)).toNumber(),
+    cost: money.cost.toNumber(),
+    realised: actualPnl(lot, money, atHorizon).toNumber(),
+  };
+}

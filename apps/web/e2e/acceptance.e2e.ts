@@ -1,0 +1,315 @@
+/*
+ * Blueprint §16 acceptance, end to end in Debian's Chromium against a fresh `npm start`:
+ * sign up, log in, connect the sandbox broker, import, trades, a trade's tags and features, a
+ * simulation, a live coach.reflect, offline and back, the digest; axe on every page, the initial
+ * JavaScript weight and a 10,000-trade scroll written to bench/results/web.json.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { auditPage, type AxeResult } from './harness/axe';
+import { measureInitialJs } from './harness/bundle';
+import { measureScroll, syntheticTrades } from './harness/scroll-bench';
+import { startServer, type RunningServer } from './harness/server';
+import { StepLog } from './harness/steps';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const distDir = join(repoRoot, 'apps/web/dist');
+const artifactsDir = join(repoRoot, 'test-artifacts/e2e');
+const benchFile = join(repoRoot, 'bench/results/web.json');
+
+const INITIAL_JS_BUDGET_GZIP = 200 * 1024;
+const SCROLL_ROWS = 10_000;
+const SCROLL_FRAMES = 300;
+
+interface WsFrame {
+  at: number;
+  message: { type?: string; id?: string; importId?: string; status?: string; synced?: boolean } & Record<string, unknown>;
+}
+
+async function csrfHeader(context: BrowserContext, origin: string): Promise<Record<string, string>> {
+  const cookie = (await context.cookies(origin)).find((c) => c.name === '__Host-tt_csrf');
+  assert.ok(cookie, 'no __Host-tt_csrf cookie in the browser');
+  return { 'x-csrf-token': cookie.value, origin };
+}
+
+test('Trading Twin acceptance flow (blueprint §16) in Chromium', { timeout: 240_000 }, async () => {
+  const log = new StepLog(artifactsDir);
+  const axeResults: AxeResult[] = [];
+  const consoleErrors: string[] = [];
+  const networkErrors: string[] = [];
+  const frames: WsFrame[] = [];
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let scroll: Awaited<ReturnType<typeof measureScroll>> | undefined;
+  const initialJs = measureInitialJs(distDir);
+
+  const audit = async (page: Page, name: string) => {
+    const result = await auditPage(page, name);
+    axeResults.push(result);
+    await log.screenshot(page, name);
+    assert.deepEqual(
+      result.blocking.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.join(' ')}`),
+      [],
+      `axe found serious or critical violations on ${name}`,
+    );
+  };
+
+  try {
+    server = await startServer(repoRoot);
+    const { origin } = server;
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      // Chromium logs every 4xx/5xx fetch; those are expected answers (a 404 digest, a 401 before sign-in), listed apart.
+      if (message.text().startsWith('Failed to load resource')) networkErrors.push(`${message.location().url}: ${message.text()}`);
+      else consoleErrors.push(message.text());
+    });
+    page.on('response', async (response) => {
+      const url = new URL(response.url());
+      if (!url.pathname.startsWith('/api/') || response.status() !== 404) return;
+      const body = (await response.json().catch(() => null)) as { detail?: string } | null;
+      if (body?.detail?.startsWith('No route for')) log.noteMissingRoute({ method: response.request().method(), path: url.pathname, status: 404 });
+    });
+    page.on('websocket', (socket) => {
+      socket.on('framereceived', (frame) => {
+        try {
+          frames.push({ at: Date.now(), message: JSON.parse(String(frame.payload)) as WsFrame['message'] });
+        } catch {
+          // Not JSON: not ours.
+        }
+      });
+    });
+
+    const email = `e2e-${Date.now()}@example.com`;
+    const password = 'a calm trader sleeps at night 42';
+    let importFinishedAt = 0;
+
+    await log.run('sign up', [], async () => {
+      await page.goto(`${origin}/signup`);
+      await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+      await audit(page, 'signup');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.waitForURL('**/connect');
+    });
+
+    await log.run('log in (secure cookies and security headers)', ['sign up'], async () => {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL('**/login');
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await audit(page, 'login');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL('**/trades');
+      const cookies = await context.cookies(origin);
+      const session = cookies.find((c) => c.name === '__Host-tt_session');
+      const csrf = cookies.find((c) => c.name === '__Host-tt_csrf');
+      assert.ok(session, 'no __Host-tt_session cookie');
+      assert.equal(session.httpOnly, true, 'session cookie must be HttpOnly');
+      assert.equal(session.secure, true, 'session cookie must be Secure');
+      assert.equal(session.sameSite, 'Lax', 'session cookie must be SameSite=Lax');
+      assert.equal(session.path, '/');
+      if (csrf) assert.equal(csrf.secure, true, 'CSRF cookie must be Secure');
+      const response = await page.goto(`${origin}/connect`);
+      assert.ok(response, 'no response for /connect');
+      const headers = response.headers();
+      assert.match(headers['content-security-policy'] ?? '', /script-src 'self'(;|$)/);
+      assert.doesNotMatch(headers['content-security-policy'] ?? '', /unsafe-eval/);
+      assert.equal(headers['x-content-type-options'], 'nosniff');
+      assert.equal(headers['x-frame-options'], 'DENY');
+      assert.equal(headers['referrer-policy'], 'strict-origin-when-cross-origin');
+      assert.match(headers['strict-transport-security'] ?? '', /max-age=31536000/);
+      assert.match(headers['permissions-policy'] ?? '', /camera=\(\)/);
+      return `cookies ${session.name} HttpOnly Secure SameSite=${session.sameSite}; CSP, HSTS, nosniff, DENY, referrer and permissions policies present`;
+    });
+
+    await log.run('connect the sandbox broker through its consent page', ['log in (secure cookies and security headers)'], async () => {
+      await page.getByRole('heading', { name: 'Connect & import' }).waitFor();
+      await audit(page, 'connect');
+      await page.getByRole('button', { name: 'Connect Coinbase' }).click();
+      await page.waitForURL(/\/sandbox\/oauth\/authorize/);
+      await log.screenshot(page, 'sandbox-consent');
+      await page.getByRole('button', { name: /^allow/i }).click();
+      await page.waitForURL(/\/connect\?connected=coinbase/);
+      await page.getByText('Coinbase is connected, read-only').waitFor();
+    });
+
+    await log.run('import and watch the progress bar finish', ['connect the sandbox broker through its consent page'], async () => {
+      await page.getByRole('button', { name: 'Import my last 30 days' }).click();
+      const bar = page.getByRole('progressbar', { name: 'Import progress' });
+      await bar.waitFor();
+      const seen: number[] = [];
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        const value = Number(await bar.getAttribute('value'));
+        if (seen.at(-1) !== value) seen.push(value);
+        const status = await page.locator('.import-progress [role=status]').textContent();
+        if (status?.includes('stopped')) throw new Error(`the import failed: ${status}`);
+        if (value === 100 && status?.includes('Done')) break;
+        if (Date.now() > deadline) throw new Error(`the bar did not finish in 90 s; values seen: ${seen.join(', ')}`);
+        await page.waitForTimeout(100);
+      }
+      importFinishedAt = Date.now();
+      await log.screenshot(page, 'import-finished');
+      for (let i = 1; i < seen.length; i += 1) assert.ok(seen[i]! >= seen[i - 1]!, `the bar went backwards: ${seen.join(', ')}`);
+      return `bar values ${seen.join(' → ')}`;
+    });
+
+    await log.run('receive a coach.reflect live', ['import and watch the progress bar finish'], async () => {
+      const reflects = frames.filter((f) => f.message.type === 'coach.reflect');
+      assert.ok(reflects.length > 0, 'no coach.reflect message arrived on /ws/coach during the import');
+      await page.getByRole('region', { name: 'Notifications' }).getByText(/reflection/).waitFor({ timeout: Math.max(1000, 9000 - (Date.now() - importFinishedAt)) });
+      return `${reflects.length} coach.reflect messages; toast shown`;
+    });
+
+    let tradeUrl = '';
+    await log.run('see the trades', ['import and watch the progress bar finish'], async () => {
+      await page.getByRole('link', { name: 'See my trades' }).first().click();
+      await page.waitForURL('**/trades');
+      const rows = page.locator('.trades-table tbody tr:not(.spacer)');
+      await rows.first().waitFor();
+      await audit(page, 'trades');
+      const summary = await page.locator('.table-summary').textContent();
+      return summary?.trim() ?? '';
+    });
+
+    await log.run('open a trade and see a tag with its features', ['see the trades'], async () => {
+      const tagged = page.locator('.trades-table tbody tr:not(.spacer)').filter({ has: page.locator('.chip') });
+      await tagged.first().getByRole('link').click();
+      await page.waitForURL(/\/trades\/[0-9a-f-]{36}$/);
+      tradeUrl = page.url();
+      const tags = page.locator('section[aria-labelledby="tags-heading"] .chip');
+      await tags.first().waitFor();
+      const features = page.locator('section[aria-labelledby="features-heading"] li');
+      await features.first().waitFor();
+      await page.locator('.trade-chart canvas').first().waitFor();
+      await audit(page, 'trade-detail');
+      return `${await tags.count()} tag(s), ${await features.count()} explained feature(s): "${(await features.first().textContent())?.trim()}"`;
+    });
+
+    await log.run('open a simulation and see the chart', ['open a trade and see a tag with its features'], async () => {
+      await page.getByRole('link', { name: /Open simulation/ }).click();
+      await page.waitForURL(/\/simulate$/);
+      await page.locator('.uplot-chart canvas').first().waitFor({ timeout: 30_000 });
+      await audit(page, 'simulation');
+      return `${await page.locator('.uplot-chart').count()} scenario chart(s)`;
+    });
+
+    await log.run('go offline and back, and see the missed events', ['import and watch the progress bar finish'], async () => {
+      await page.goto(tradeUrl || `${origin}/trades`);
+      await page.getByText('Live', { exact: true }).waitFor();
+      await context.setOffline(true);
+      await page.locator('.live-status').filter({ hasText: /Offline|Reconnecting/ }).waitFor({ timeout: 10_000 });
+      const framesBefore = frames.length;
+      // While the browser is offline, the server raises events for this user: a second import (all duplicates).
+      const started = await context.request.post(`${origin}/api/trades/import`, {
+        headers: { ...(await csrfHeader(context, origin)), 'idempotency-key': crypto.randomUUID(), 'content-type': 'application/json' },
+        data: {},
+      });
+      assert.equal(started.status(), 202, `second import: ${started.status()} ${await started.text()}`);
+      const { importId } = (await started.json()) as { importId: string };
+      for (const deadline = Date.now() + 30_000; ; ) {
+        const run = (await (await context.request.get(`${origin}/api/imports/${importId}`)).json()) as { status: string };
+        if (run.status === 'succeeded' || run.status === 'failed') break;
+        if (Date.now() > deadline) throw new Error('the offline import did not finish in 30 s');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.equal(frames.length, framesBefore, 'events arrived while the browser was offline');
+      await context.setOffline(false);
+      await page.getByText('You were offline for a moment').waitFor({ timeout: 20_000 });
+      await page.getByText('Live', { exact: true }).waitFor();
+      await page.getByRole('region', { name: 'Notifications' }).getByText('Import finished').waitFor();
+      const missed = frames.slice(framesBefore).filter((f) => f.message.type === 'import.progress' && f.message.importId === importId);
+      assert.ok(missed.length > 0, 'the missed import.progress events were not delivered after reconnecting');
+      await log.screenshot(page, 'back-online');
+      return `${missed.length} missed import.progress event(s) delivered on resume; notice and toast shown`;
+    });
+
+    await log.run('open the digest', ['import and watch the progress bar finish'], async () => {
+      await page.goto(`${origin}/digest`);
+      const empty = page.getByRole('button', { name: 'Build my digest' });
+      const view = page.getByRole('heading', { name: 'Tags by week' });
+      await Promise.race([empty.waitFor(), view.waitFor()]);
+      if (await empty.isVisible()) {
+        await audit(page, 'digest-empty');
+        await empty.click();
+      }
+      await view.waitFor({ timeout: 60_000 });
+      await page.locator('.uplot-chart canvas').first().waitFor();
+      await audit(page, 'digest');
+    });
+
+    await log.run('rules and settings pages', ['log in (secure cookies and security headers)'], async () => {
+      await page.goto(`${origin}/rules`);
+      await page.getByRole('heading', { name: 'FOMO entries' }).waitFor();
+      await audit(page, 'rules');
+      await page.goto(`${origin}/settings`);
+      await page.getByRole('heading', { name: 'Signed-in devices' }).waitFor();
+      await page.getByText('This device').waitFor();
+      await audit(page, 'settings');
+    });
+
+    await log.run('scroll 10,000 trades without jank', ['log in (secure cookies and security headers)'], async () => {
+      const body = JSON.stringify({ items: syntheticTrades(SCROLL_ROWS), nextCursor: null });
+      await page.route(/\/api\/trades(\?|$)/, (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
+      await page.goto(`${origin}/trades`);
+      await page.getByText(`${SCROLL_ROWS.toLocaleString('en-US')} trades`).waitFor({ timeout: 30_000 });
+      scroll = await measureScroll(page, '[data-testid="trades-scroll"]', SCROLL_FRAMES);
+      await log.screenshot(page, 'trades-10k-scrolled');
+      await page.unroute(/\/api\/trades(\?|$)/);
+      assert.equal(scroll.rows, SCROLL_ROWS);
+      assert.ok(scroll.renderedRows < 100, `${scroll.renderedRows} rows in the DOM: the table is not virtualised`);
+      assert.ok(scroll.frameMs.p95 <= 34, `p95 frame time ${scroll.frameMs.p95} ms is over two frames`);
+      assert.ok(scroll.longFrames <= 3, `${scroll.longFrames} frames over 50 ms`);
+      return `p50 ${scroll.frameMs.p50} ms, p95 ${scroll.frameMs.p95} ms, max ${scroll.frameMs.max} ms, ${scroll.longFrames} long frame(s), ${scroll.renderedRows} rows in the DOM`;
+    });
+
+    await log.run('initial JavaScript ≤ 200 KB gzipped', [], async () => {
+      assert.ok(initialJs.totalGzipBytes <= INITIAL_JS_BUDGET_GZIP, `${initialJs.totalGzipBytes} bytes gzipped`);
+      return `${(initialJs.totalGzipBytes / 1024).toFixed(1)} KB gzipped in ${initialJs.files.length} file(s)`;
+    });
+
+    await log.run('no errors in the browser console', [], async () => {
+      assert.deepEqual(consoleErrors, [], 'console errors');
+      return `${networkErrors.length} expected non-2xx answer(s) logged by Chromium`;
+    });
+  } finally {
+    await browser?.close();
+    await server?.stop();
+    mkdirSync(dirname(benchFile), { recursive: true });
+    writeFileSync(
+      benchFile,
+      `${JSON.stringify(
+        {
+          name: 'web',
+          generatedAt: new Date().toISOString(),
+          browser: 'Debian Chromium, headless, --disable-gpu, 1280×900',
+          initialJs: { budgetGzipBytes: INITIAL_JS_BUDGET_GZIP, ...initialJs },
+          tradesScroll: scroll ?? null,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    log.save(join(artifactsDir, 'summary.json'), { axe: axeResults, consoleErrors, networkErrors, frames: frames.length });
+  }
+  const notPassed = log.records.filter((r) => r.outcome !== 'passed');
+  assert.deepEqual(
+    notPassed.map((r) => `${r.outcome}: ${r.step}: ${r.detail ?? ''}`),
+    [],
+    'acceptance steps that did not pass',
+  );
+});
