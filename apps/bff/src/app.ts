@@ -6,6 +6,7 @@ import problems from './plugins/problems';
 import securityHeaders from './plugins/security-headers';
 import health from './plugins/health';
 import httpMetrics from './plugins/metrics';
+import requestScope from './observability/request-scope.plugin';
 import webApp from './plugins/web-app';
 import { registerModules } from './modules';
 import type { Services } from './modules/services';
@@ -48,6 +49,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(problems);
+  await app.register(requestScope, { tracing: platform.telemetry.tracing.enabled });
   await app.register(securityHeaders, {
     llmOrigin: platform.config.llm ? new URL(platform.config.llm.baseUrl).origin : undefined,
   });

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, type AppConfig } from './config/config';
 import { createLogger, type Logger } from './logger';
 import { createPlatform, type Platform } from './platform';
 import { buildApp } from './app';
-import { createMetricsRegistry } from './observability/metrics-registry';
+import { createTelemetry } from './observability/telemetry';
 import { startMetricsServer } from './observability/metrics-server';
 import { registerJobHandlers } from './jobs';
 import { createServices } from './modules/services';
@@ -44,12 +44,18 @@ export async function startProcess(
   role: Role,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningProcess> {
-  const metrics = createMetricsRegistry();
-  const platform = await createPlatform(config, logger);
+  const telemetry = await createTelemetry({
+    serviceName: role === 'worker' ? 'tt-worker' : 'tt-bff',
+    otlpEndpoint: config.otlpEndpoint,
+  });
+  const metrics = telemetry.registry;
+  const platform = await createPlatform(config, logger, {}, telemetry);
   const services = createServices(platform);
   if (role !== 'bff') {
     registerJobHandlers(platform, services, metrics);
     await platform.jobs.start();
+    // Weekly digests and periodic imports: queued by a repeating tick in every worker (deduplicated).
+    await services.scheduler.start();
   }
   let app: FastifyInstance | undefined;
   let url: string | undefined;
@@ -65,7 +71,9 @@ export async function startProcess(
   }
   let metricsServer: Server | undefined;
   if (config.http.metricsPort > 0) {
-    metricsServer = await startMetricsServer(metrics, config.http.host, config.http.metricsPort).catch(
+    metricsServer = await startMetricsServer(metrics, config.http.host, config.http.metricsPort, {
+      ready: () => checkProcessReady(platform),
+    }).catch(
       (err: Error) => {
         logger.warn({ err: { message: err.message } }, 'metrics listener not started');
         return undefined;
@@ -82,10 +90,21 @@ export async function startProcess(
         metricsServer ? metricsServer.close(() => resolve()) : resolve(),
       );
       await platform.close();
+      await telemetry.tracing.shutdown();
     })();
     return stopping;
   };
   return { platform, app, url, stop };
+}
+
+/** Readiness on the metrics listener (where the worker role is probed): database and queue answer. */
+async function checkProcessReady(platform: Platform): Promise<void> {
+  await platform.database.ping().catch((error: Error) => {
+    throw new Error(`database: ${error.message}`);
+  });
+  await platform.jobs.ping().catch((error: Error) => {
+    throw new Error(`queue: ${error.message}`);
+  });
 }
 
 /** Wires SIGTERM/SIGINT to a graceful stop, forced after the grace window. */

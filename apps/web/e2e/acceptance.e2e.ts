@@ -14,7 +14,7 @@ import { auditPage, type AxeResult } from './harness/axe';
 import { measureInitialJs } from './harness/bundle';
 import { measureScroll, syntheticTrades } from './harness/scroll-bench';
 import { startServer, type RunningServer } from './harness/server';
-import { StepLog } from './harness/steps';
+import { BackendBlocked, StepLog } from './harness/steps';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const distDir = join(repoRoot, 'apps/web/dist');
@@ -27,7 +27,10 @@ const SCROLL_FRAMES = 300;
 
 interface WsFrame {
   at: number;
-  message: { type?: string; id?: string; importId?: string; status?: string; synced?: boolean } & Record<string, unknown>;
+  message: { type?: string; id?: string; importId?: string; status?: string; synced?: boolean } & Record<
+    string,
+    unknown
+  >;
 }
 
 async function csrfHeader(context: BrowserContext, origin: string): Promise<Record<string, string>> {
@@ -63,7 +66,13 @@ test('Trading Twin acceptance flow (blueprint §16) in Chromium', { timeout: 240
     const { origin } = server;
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+      ],
     });
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -72,14 +81,16 @@ test('Trading Twin acceptance flow (blueprint §16) in Chromium', { timeout: 240
     page.on('console', (message) => {
       if (message.type() !== 'error') return;
       // Chromium logs every 4xx/5xx fetch; those are expected answers (a 404 digest, a 401 before sign-in), listed apart.
-      if (message.text().startsWith('Failed to load resource')) networkErrors.push(`${message.location().url}: ${message.text()}`);
+      if (message.text().startsWith('Failed to load resource'))
+        networkErrors.push(`${message.location().url}: ${message.text()}`);
       else consoleErrors.push(message.text());
     });
     page.on('response', async (response) => {
       const url = new URL(response.url());
       if (!url.pathname.startsWith('/api/') || response.status() !== 404) return;
       const body = (await response.json().catch(() => null)) as { detail?: string } | null;
-      if (body?.detail?.startsWith('No route for')) log.noteMissingRoute({ method: response.request().method(), path: url.pathname, status: 404 });
+      if (body?.detail?.startsWith('No route for'))
+        log.noteMissingRoute({ method: response.request().method(), path: url.pathname, status: 404 });
     });
     page.on('websocket', (socket) => {
       socket.on('framereceived', (frame) => {
@@ -102,18 +113,17 @@ test('Trading Twin acceptance flow (blueprint §16) in Chromium', { timeout: 240
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Password', { exact: true }).fill(password);
       await page.getByRole('button', { name: 'Create account' }).click();
-      await page.waitForURL('**/connect');
+      await page.waitForURL('**/login');
+      await page.getByText('Your account is ready').waitFor();
     });
 
     await log.run('log in (secure cookies and security headers)', ['sign up'], async () => {
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.waitForURL('**/login');
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
       await audit(page, 'login');
-      await page.getByLabel('Email').fill(email);
+      assert.equal(await page.getByLabel('Email').inputValue(), email, 'the email from sign-up is filled in');
       await page.getByLabel('Password').fill(password);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL('**/trades');
+      await page.waitForURL('**/connect');
       const cookies = await context.cookies(origin);
       const session = cookies.find((c) => c.name === '__Host-tt_session');
       const csrf = cookies.find((c) => c.name === '__Host-tt_csrf');
@@ -136,46 +146,74 @@ test('Trading Twin acceptance flow (blueprint §16) in Chromium', { timeout: 240
       return `cookies ${session.name} HttpOnly Secure SameSite=${session.sameSite}; CSP, HSTS, nosniff, DENY, referrer and permissions policies present`;
     });
 
-    await log.run('connect the sandbox broker through its consent page', ['log in (secure cookies and security headers)'], async () => {
-      await page.getByRole('heading', { name: 'Connect & import' }).waitFor();
-      await audit(page, 'connect');
-      await page.getByRole('button', { name: 'Connect Coinbase' }).click();
-      await page.waitForURL(/\/sandbox\/oauth\/authorize/);
-      await log.screenshot(page, 'sandbox-consent');
-      await page.getByRole('button', { name: /^allow/i }).click();
-      await page.waitForURL(/\/connect\?connected=coinbase/);
-      await page.getByText('Coinbase is connected, read-only').waitFor();
-    });
+    await log.run(
+      'connect the sandbox broker through its consent page',
+      ['log in (secure cookies and security headers)'],
+      async () => {
+        await page.getByRole('heading', { name: 'Connect & import' }).waitFor();
+        await audit(page, 'connect');
+        await page.getByRole('button', { name: 'Connect Coinbase' }).click();
+        await page.waitForURL(/\/sandbox\/oauth\/authorize/);
+        await log.screenshot(page, 'sandbox-consent');
+        await page.getByRole('button', { name: /^allow/i }).click();
+        await page.waitForURL(/\/connect\?connected=coinbase/);
+        await page.getByText('Coinbase is connected, read-only').waitFor();
+      },
+    );
 
-    await log.run('import and watch the progress bar finish', ['connect the sandbox broker through its consent page'], async () => {
-      await page.getByRole('button', { name: 'Import my last 30 days' }).click();
-      const bar = page.getByRole('progressbar', { name: 'Import progress' });
-      await bar.waitFor();
-      const seen: number[] = [];
-      const deadline = Date.now() + 90_000;
-      for (;;) {
-        const value = Number(await bar.getAttribute('value'));
-        if (seen.at(-1) !== value) seen.push(value);
-        const status = await page.locator('.import-progress [role=status]').textContent();
-        if (status?.includes('stopped')) throw new Error(`the import failed: ${status}`);
-        if (value === 100 && status?.includes('Done')) break;
-        if (Date.now() > deadline) throw new Error(`the bar did not finish in 90 s; values seen: ${seen.join(', ')}`);
-        await page.waitForTimeout(100);
-      }
-      importFinishedAt = Date.now();
-      await log.screenshot(page, 'import-finished');
-      for (let i = 1; i < seen.length; i += 1) assert.ok(seen[i]! >= seen[i - 1]!, `the bar went backwards: ${seen.join(', ')}`);
-      return `bar values ${seen.join(' → ')}`;
-    });
+    await log.run(
+      'import and watch the progress bar finish',
+      ['connect the sandbox broker through its consent page'],
+      async () => {
+        await page.getByRole('button', { name: 'Import my last 30 days' }).click();
+        const bar = page.getByRole('progressbar', { name: 'Import progress' });
+        await bar.waitFor();
+        const seen: number[] = [];
+        const deadline = Date.now() + 90_000;
+        for (;;) {
+          const value = Number(await bar.getAttribute('value'));
+          if (seen.at(-1) !== value) seen.push(value);
+          const status = await page.locator('.import-progress [role=status]').textContent();
+          if (status?.includes('stopped')) {
+            const runs = (await (await context.request.get(`${origin}/api/imports`)).json()) as {
+              items: { status: string; error?: string }[];
+            };
+            throw new BackendBlocked(
+              `the server's import job failed (${runs.items[0]?.error ?? status}); server log: ${
+                server!
+                  .output()
+                  .split('\n')
+                  .filter((l) => l.includes('import'))
+                  .slice(-1)[0]
+                  ?.slice(0, 300) ?? ''
+              }`,
+            );
+          }
+          if (value === 100 && status?.includes('Done')) break;
+          if (Date.now() > deadline)
+            throw new Error(`the bar did not finish in 90 s; values seen: ${seen.join(', ')}`);
+          await page.waitForTimeout(100);
+        }
+        importFinishedAt = Date.now();
+        await log.screenshot(page, 'import-finished');
+        for (let i = 1; i < seen.length; i += 1)
+          assert.ok(seen[i]! >= seen[i - 1]!, `the bar went backwards: ${seen.join(', ')}`);
+        return `bar values ${seen.join(' → ')}`;
+      },
+    );
 
     await log.run('receive a coach.reflect live', ['import and watch the progress bar finish'], async () => {
       const reflects = frames.filter((f) => f.message.type === 'coach.reflect');
       assert.ok(reflects.length > 0, 'no coach.reflect message arrived on /ws/coach during the import');
-      await page.getByRole('region', { name: 'Notifications' }).getByText(/reflection/).waitFor({ timeout: Math.max(1000, 9000 - (Date.now() - importFinishedAt)) });
+      await page
+        .getByRole('region', { name: 'Notifications' })
+        .getByText(/reflection/)
+        .waitFor({ timeout: Math.max(1000, 9000 - (Date.now() - importFinishedAt)) });
       return `${reflects.length} coach.reflect messages; toast shown`;
     });
 
     let tradeUrl = '';
+    let backOnline = true;
     await log.run('see the trades', ['import and watch the progress bar finish'], async () => {
       await page.getByRole('link', { name: 'See my trades' }).first().click();
       await page.waitForURL('**/trades');
@@ -187,7 +225,14 @@ test('Trading Twin acceptance flow (blueprint §16) in Chromium', { timeout: 240
     });
 
     await log.run('open a trade and see a tag with its features', ['see the trades'], async () => {
-      const tagged = page.locator('.trades-table tbody tr:not(.spacer)').filter({ has: page.locator('.chip') });
+      // A trade from over a week ago, so that a 7-day counterfactual has prices to end on.
+      await page.getByLabel('To').fill(new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10));
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.waitForURL(/\/trades\?to=/);
+      await page.locator('.trades-table tbody tr:not(.spacer)').first().waitFor();
+      const tagged = page
+        .locator('.trades-table tbody tr:not(.spacer)')
+        .filter({ has: page.locator('.chip') });
       await tagged.first().getByRole('link').click();
       await page.waitForURL(/\/trades\/[0-9a-f-]{36}$/);
       tradeUrl = page.url();
@@ -200,43 +245,66 @@ test('Trading Twin acceptance flow (blueprint §16) in Chromium', { timeout: 240
       return `${await tags.count()} tag(s), ${await features.count()} explained feature(s): "${(await features.first().textContent())?.trim()}"`;
     });
 
-    await log.run('open a simulation and see the chart', ['open a trade and see a tag with its features'], async () => {
-      await page.getByRole('link', { name: /Open simulation/ }).click();
-      await page.waitForURL(/\/simulate$/);
-      await page.locator('.uplot-chart canvas').first().waitFor({ timeout: 30_000 });
-      await audit(page, 'simulation');
-      return `${await page.locator('.uplot-chart').count()} scenario chart(s)`;
-    });
+    await log.run(
+      'open a simulation and see the chart',
+      ['open a trade and see a tag with its features'],
+      async () => {
+        await page.getByRole('link', { name: /Open simulation/ }).click();
+        await page.waitForURL(/\/simulate$/);
+        await page.locator('.uplot-chart canvas').first().waitFor({ timeout: 30_000 });
+        await audit(page, 'simulation');
+        return `${await page.locator('.uplot-chart').count()} scenario chart(s)`;
+      },
+    );
 
-    await log.run('go offline and back, and see the missed events', ['import and watch the progress bar finish'], async () => {
-      await page.goto(tradeUrl || `${origin}/trades`);
-      await page.getByText('Live', { exact: true }).waitFor();
-      await context.setOffline(true);
-      await page.locator('.live-status').filter({ hasText: /Offline|Reconnecting/ }).waitFor({ timeout: 10_000 });
-      const framesBefore = frames.length;
-      // While the browser is offline, the server raises events for this user: a second import (all duplicates).
-      const started = await context.request.post(`${origin}/api/trades/import`, {
-        headers: { ...(await csrfHeader(context, origin)), 'idempotency-key': crypto.randomUUID(), 'content-type': 'application/json' },
-        data: {},
-      });
-      assert.equal(started.status(), 202, `second import: ${started.status()} ${await started.text()}`);
-      const { importId } = (await started.json()) as { importId: string };
-      for (const deadline = Date.now() + 30_000; ; ) {
-        const run = (await (await context.request.get(`${origin}/api/imports/${importId}`)).json()) as { status: string };
-        if (run.status === 'succeeded' || run.status === 'failed') break;
-        if (Date.now() > deadline) throw new Error('the offline import did not finish in 30 s');
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      assert.equal(frames.length, framesBefore, 'events arrived while the browser was offline');
-      await context.setOffline(false);
-      await page.getByText('You were offline for a moment').waitFor({ timeout: 20_000 });
-      await page.getByText('Live', { exact: true }).waitFor();
-      await page.getByRole('region', { name: 'Notifications' }).getByText('Import finished').waitFor();
-      const missed = frames.slice(framesBefore).filter((f) => f.message.type === 'import.progress' && f.message.importId === importId);
-      assert.ok(missed.length > 0, 'the missed import.progress events were not delivered after reconnecting');
-      await log.screenshot(page, 'back-online');
-      return `${missed.length} missed import.progress event(s) delivered on resume; notice and toast shown`;
-    });
+    await log.run(
+      'go offline and back, and see the missed events',
+      ['import and watch the progress bar finish'],
+      async () => {
+        await page.goto(tradeUrl || `${origin}/trades`);
+        await page.getByText('Live', { exact: true }).waitFor();
+        await context.setOffline(true);
+        backOnline = false;
+        await page.locator('.live-status').filter({ hasText: 'Offline' }).waitFor({ timeout: 10_000 });
+        const framesBefore = frames.length;
+        // While the browser is offline, the server raises events for this user: a second import (all duplicates).
+        const started = await context.request.post(`${origin}/api/trades/import`, {
+          headers: {
+            ...(await csrfHeader(context, origin)),
+            'idempotency-key': crypto.randomUUID(),
+            'content-type': 'application/json',
+          },
+          data: {},
+        });
+        assert.equal(started.status(), 202, `second import: ${started.status()} ${await started.text()}`);
+        const { importId } = (await started.json()) as { importId: string };
+        for (const deadline = Date.now() + 30_000; ;) {
+          const run = (await (await context.request.get(`${origin}/api/imports/${importId}`)).json()) as {
+            status: string;
+          };
+          if (run.status === 'succeeded' || run.status === 'failed') break;
+          if (Date.now() > deadline) throw new Error('the offline import did not finish in 30 s');
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        assert.equal(frames.length, framesBefore, 'events arrived while the browser was offline');
+        await context.setOffline(false);
+        backOnline = true;
+        await page.getByText('You were offline for a moment').waitFor({ timeout: 20_000 });
+        await page.getByText('Live', { exact: true }).waitFor();
+        await page.getByRole('region', { name: 'Notifications' }).getByText('Import finished').waitFor();
+        const missed = frames
+          .slice(framesBefore)
+          .filter((f) => f.message.type === 'import.progress' && f.message.importId === importId);
+        assert.ok(
+          missed.length > 0,
+          'the missed import.progress events were not delivered after reconnecting',
+        );
+        await log.screenshot(page, 'back-online');
+        return `${missed.length} missed import.progress event(s) delivered on resume; notice and toast shown`;
+      },
+    );
+
+    if (!backOnline) await context.setOffline(false);
 
     await log.run('open the digest', ['import and watch the progress bar finish'], async () => {
       await page.goto(`${origin}/digest`);
@@ -262,23 +330,43 @@ test('Trading Twin acceptance flow (blueprint §16) in Chromium', { timeout: 240
       await audit(page, 'settings');
     });
 
-    await log.run('scroll 10,000 trades without jank', ['log in (secure cookies and security headers)'], async () => {
-      const body = JSON.stringify({ items: syntheticTrades(SCROLL_ROWS), nextCursor: null });
-      await page.route(/\/api\/trades(\?|$)/, (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
-      await page.goto(`${origin}/trades`);
-      await page.getByText(`${SCROLL_ROWS.toLocaleString('en-US')} trades`).waitFor({ timeout: 30_000 });
-      scroll = await measureScroll(page, '[data-testid="trades-scroll"]', SCROLL_FRAMES);
-      await log.screenshot(page, 'trades-10k-scrolled');
-      await page.unroute(/\/api\/trades(\?|$)/);
-      assert.equal(scroll.rows, SCROLL_ROWS);
-      assert.ok(scroll.renderedRows < 100, `${scroll.renderedRows} rows in the DOM: the table is not virtualised`);
-      assert.ok(scroll.frameMs.p95 <= 34, `p95 frame time ${scroll.frameMs.p95} ms is over two frames`);
-      assert.ok(scroll.longFrames <= 3, `${scroll.longFrames} frames over 50 ms`);
-      return `p50 ${scroll.frameMs.p50} ms, p95 ${scroll.frameMs.p95} ms, max ${scroll.frameMs.max} ms, ${scroll.longFrames} long frame(s), ${scroll.renderedRows} rows in the DOM`;
+    await log.run(
+      'scroll 10,000 trades without jank',
+      ['log in (secure cookies and security headers)'],
+      async () => {
+        const body = JSON.stringify({ items: syntheticTrades(SCROLL_ROWS), nextCursor: null });
+        await page.route(/\/api\/trades(\?|$)/, (route) =>
+          route.fulfill({ status: 200, contentType: 'application/json', body }),
+        );
+        await page.goto(`${origin}/trades`);
+        await page.getByText(`${SCROLL_ROWS.toLocaleString('en-US')} trades`).waitFor({ timeout: 30_000 });
+        scroll = await measureScroll(page, '[data-testid="trades-scroll"]', SCROLL_FRAMES);
+        await log.screenshot(page, 'trades-10k-scrolled');
+        await page.unroute(/\/api\/trades(\?|$)/);
+        assert.equal(scroll.rows, SCROLL_ROWS);
+        assert.ok(
+          scroll.renderedRows < 100,
+          `${scroll.renderedRows} rows in the DOM: the table is not virtualised`,
+        );
+        assert.ok(scroll.frameMs.p95 <= 34, `p95 frame time ${scroll.frameMs.p95} ms is over two frames`);
+        assert.ok(scroll.longFrames <= 3, `${scroll.longFrames} frames over 50 ms`);
+        return `p50 ${scroll.frameMs.p50} ms, p95 ${scroll.frameMs.p95} ms, max ${scroll.frameMs.max} ms, ${scroll.longFrames} long frame(s), ${scroll.renderedRows} rows in the DOM`;
+      },
+    );
+
+    await log.run('sign out', ['log in (secure cookies and security headers)'], async () => {
+      await page.goto(`${origin}/settings`);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL('**/login');
+      const me = await context.request.get(`${origin}/api/auth/me`);
+      assert.equal(me.status(), 401, 'the session still works after signing out');
     });
 
     await log.run('initial JavaScript ≤ 200 KB gzipped', [], async () => {
-      assert.ok(initialJs.totalGzipBytes <= INITIAL_JS_BUDGET_GZIP, `${initialJs.totalGzipBytes} bytes gzipped`);
+      assert.ok(
+        initialJs.totalGzipBytes <= INITIAL_JS_BUDGET_GZIP,
+        `${initialJs.totalGzipBytes} bytes gzipped`,
+      );
       return `${(initialJs.totalGzipBytes / 1024).toFixed(1)} KB gzipped in ${initialJs.files.length} file(s)`;
     });
 
@@ -304,7 +392,12 @@ test('Trading Twin acceptance flow (blueprint §16) in Chromium', { timeout: 240
         2,
       )}\n`,
     );
-    log.save(join(artifactsDir, 'summary.json'), { axe: axeResults, consoleErrors, networkErrors, frames: frames.length });
+    log.save(join(artifactsDir, 'summary.json'), {
+      axe: axeResults,
+      consoleErrors,
+      networkErrors,
+      frames: frames.length,
+    });
   }
   const notPassed = log.records.filter((r) => r.outcome !== 'passed');
   assert.deepEqual(

@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_LLM_TIMEOUT_MS),
   /** Default info. */
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** OTLP/HTTP collector base URL; traces are exported only when it is set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export interface MlConfig {
@@ -36,6 +38,7 @@ export interface MlConfig {
   redisUrl: string | undefined;
   llm: LlmOptions | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  otlpEndpoint: string | undefined;
 }
 
 /** A start-up configuration problem; the message names every bad variable. */
@@ -79,5 +82,6 @@ export function loadMlConfig(env: Record<string, string | undefined>): MlConfig 
       ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL!, timeoutMs: e.LLM_TIMEOUT_MS }
       : undefined,
     logLevel: e.LOG_LEVEL,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
   };
 }

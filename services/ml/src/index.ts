@@ -22,7 +22,7 @@ export type { Threshold, Thresholds } from './bias/bias.thresholds';
 export { offlineReflection } from './reflect/reflect.offline';
 export { reflectionProblems } from './reflect/reflect.guardrails';
 export { createReflector } from './reflect/reflect.service';
-export type { Reflector, ReflectorOptions } from './reflect/reflect.service';
+export type { LlmFallbackReason, Reflector, ReflectorOptions } from './reflect/reflect.service';
 export { COACH_SYSTEM_PROMPT, DEFAULT_LLM_TIMEOUT_MS, featureSummary } from './reflect/reflect.llm';
 export type { LlmOptions } from './reflect/reflect.llm';
 export {

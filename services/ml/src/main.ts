@@ -1,7 +1,9 @@
 import { Redis } from 'ioredis';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createMemoryNonceStore, createRedisNonceStore } from './auth/auth.nonce-store';
 import { ConfigError, loadMlConfig, type MlConfig } from './config';
 import { createMlApp } from './http/ml.app';
+import { startOtlpTracing } from './telemetry';
 
 /** How long in-flight requests get to finish after SIGTERM before the process gives up. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -22,14 +24,20 @@ async function main(): Promise<void> {
     ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
     : undefined;
   if (redis) await redis.connect();
+  const stopTracing = config.otlpEndpoint ? await startOtlpTracing(config.otlpEndpoint) : undefined;
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
   const app = createMlApp({
     hmacSecret: config.hmacSecret,
     nonceStore: redis ? createRedisNonceStore({ redis }) : createMemoryNonceStore(),
     bodyLimitBytes: config.bodyLimitBytes,
     llm: config.llm,
     logger: { level: config.logLevel },
+    metrics,
+    tracing: stopTracing !== undefined,
   });
   if (redis) app.addHook('onClose', async () => void (await redis.quit()));
+  if (stopTracing) app.addHook('onClose', stopTracing);
 
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {

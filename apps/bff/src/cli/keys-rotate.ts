@@ -21,10 +21,11 @@ export interface RotateKeysOptions {
 
 export interface RotateKeysResult {
   driver: 'file' | 'env';
-  /** The key new records were sealed under before this run. */
-  previousKeyId: string;
   /** The newest key: every record is re-wrapped under it. */
   keyId: string;
+  /** Every key that still opens records, oldest first. */
+  keyIds: string[];
+  /** True when this run created `keyId` (file driver). */
   keyAdded: boolean;
   tables: RewrapSummary[];
   notes: string[];
@@ -40,15 +41,13 @@ const FILE_NOTE =
   'File key driver: restart every process that uses this data directory, so it loads the new key ' +
   '(a process started before the rotation cannot open re-wrapped records).';
 
-function keyStores(options: RotateKeysOptions): { before: KeyStore; after: KeyStore; added: boolean } {
+function keyStore(options: RotateKeysOptions): { store: KeyStore; added: boolean } {
   const keys = options.config.keys;
-  if (keys.driver === 'env') {
-    const store = parseKeySpec(keys.spec);
-    return { before: store, after: store, added: false };
-  }
-  const before = loadFileKeyStore(keys.dir);
-  if (options.rewrapOnly) return { before, after: before, added: false };
-  return { before, after: addFileKey(keys.dir), added: true };
+  if (keys.driver === 'env') return { store: parseKeySpec(keys.spec), added: false };
+  // Loading first creates the key file on a data directory that has none yet.
+  const existing = loadFileKeyStore(keys.dir);
+  if (options.rewrapOnly) return { store: existing, added: false };
+  return { store: addFileKey(keys.dir), added: true };
 }
 
 /**
@@ -56,8 +55,8 @@ function keyStores(options: RotateKeysOptions): { before: KeyStore; after: KeySt
  * batches. Records keep their ciphertext; only the wrapped data key and the key id change.
  */
 export async function rotateKeys(options: RotateKeysOptions): Promise<RotateKeysResult> {
-  const { before, after, added } = keyStores(options);
-  const vault = createVault(after);
+  const { store, added } = keyStore(options);
+  const vault = createVault(store);
   const brokers = await rewrapBrokerConnections({
     db: options.db,
     vault,
@@ -66,8 +65,8 @@ export async function rotateKeys(options: RotateKeysOptions): Promise<RotateKeys
   });
   return {
     driver: options.config.keys.driver,
-    previousKeyId: before.current().id,
     keyId: vault.currentKeyId(),
+    keyIds: store.ids(),
     keyAdded: added,
     tables: [brokers],
     notes: [options.config.keys.driver === 'env' ? ENV_NOTE : FILE_NOTE],

@@ -42,6 +42,18 @@ export const EnvSchema = z.object({
     .optional()
     .transform((v) => (v === '' ? undefined : v)),
 
+  /** Namespace of every Redis key (queues, cache, rate limits, pub/sub), so deployments can share a Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only')
+    .default('tt'),
+
+  /**
+   * How long a worker holds a job before others may take it over (default 30 s): after a crash,
+   * its jobs run again within about this long.
+   */
+  JOB_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+
   /** The ML service; called in-process when unset. */
   ML_URL: optionalUrl,
   ML_HMAC_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

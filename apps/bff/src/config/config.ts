@@ -8,6 +8,8 @@ export interface AppConfig {
   logLevel: Env['LOG_LEVEL'];
   database: { driver: 'postgres'; url: string } | { driver: 'pglite'; dataDir: string | null };
   redisUrl: string | undefined;
+  redisPrefix: string;
+  jobLeaseMs: number;
   ml: { mode: 'http'; url: string; hmacSecret: string; bodyLimitBytes: number } | { mode: 'in-process' };
   blobs:
     | {
@@ -72,6 +74,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { driver: 'postgres', url: env.DATABASE_URL }
       : { driver: 'pglite', dataDir: resolve(dataDir, 'pg') },
     redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    jobLeaseMs: env.JOB_LEASE_MS,
     ml: env.ML_URL
       ? {
           mode: 'http',

@@ -5,6 +5,8 @@ import type { Services } from './services';
 import { importsRoutes } from './imports';
 import { tradesRoutes } from './trades';
 import { rulesRoutes } from './rules';
+import { simulationsRoutes } from './simulations';
+import { digestsRoutes } from './digests';
 import { marketDataRoutes } from './market-data';
 import { brokersRoutes, createBrokerConnectService } from './brokers';
 import cookies from '../plugins/cookies';
@@ -37,7 +39,10 @@ export async function registerModules(app: FastifyInstance, context: ModuleConte
     exemptPrefixes: ['/sandbox/'],
   });
   await app.register(authSession, { resolveToken: (token) => identity.sessions.resolve(token) });
-  await app.register(rateLimits, { redis: context.platform.redis });
+  await app.register(rateLimits, {
+    redis: context.platform.redis,
+    nameSpace: `${context.platform.config.redisPrefix}:rl:`,
+  });
   await app.register(idempotency, {
     db: context.platform.database.db,
     anonymousScope: (request) => keyed.hash('anonymous-caller', request.ip),
@@ -57,6 +62,8 @@ export async function registerModules(app: FastifyInstance, context: ModuleConte
   await app.register(importsRoutes, { imports: services.imports });
   await app.register(tradesRoutes, { trades: services.trades, db: platform.database.db });
   await app.register(rulesRoutes, { rules: services.rules });
+  await app.register(simulationsRoutes, { simulations: services.simulations });
+  await app.register(digestsRoutes, { digests: services.digests });
   await app.register(marketDataRoutes, { marketData: services.marketData });
   await app.register(brokersRoutes, {
     brokers: services.brokers,

@@ -4,7 +4,7 @@ import { createBrokerConnectionsService } from './brokers';
 import { createCoachEventsService } from './coach-events';
 import { createMarketDataService } from './market-data';
 import { createPositionsService } from './positions';
-import { createRulesService } from './rules';
+import { createRulesService, personaliseRulesJob, withPersonalisation } from './rules';
 import { createTradesService } from './trades';
 import { createImportsService, importTradesJob } from './imports';
 import { scoreTradesJob, type ScoreJobPayload } from './scoring';
@@ -12,6 +12,9 @@ import type { JobDefinition } from '../infra/jobs';
 import { createIdentityServices, type IdentityOptions } from './auth';
 import { createExportRepository, createPrivacyService } from './privacy';
 import { createClientEventsService } from './realtime';
+import { createSimulationsService, simulateJob, type SimulationsService } from './simulations';
+import { buildDigestJob, createDigestsService, type DigestsService } from './digests';
+import { createScheduler } from './scheduler';
 
 export interface ServicesOptions {
   /** Accounts and sessions: tests lower the Argon2 cost here. */
@@ -23,12 +26,13 @@ export interface ServicesOptions {
  * what it uses. Routes (bff role) and job handlers (worker role) share these instances.
  */
 export function createServices(platform: Platform, options: ServicesOptions = {}) {
-  const { database, jobs, cache, pubsub, vault, ml, logger, config } = platform;
+  const { database, jobs, cache, pubsub, vault, ml, logger, config, telemetry } = platform;
   const db = database.db;
   const adapters = createAdapters({
     coinbase: config.brokers.coinbase,
     binance: config.brokers.binance,
     logger: logger.child({ component: 'broker-http' }),
+    onEvent: telemetry.metrics.brokerEvent,
   });
   const identity = createIdentityServices({ db, cache, pubsub, logger, config }, options.identity);
   const brokers = createBrokerConnectionsService({
@@ -52,7 +56,12 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
       await jobs.enqueue(scoreJob, { userId }, { jobId: `rescore-${userId}-${Date.now()}` });
     },
   });
-  scoreJob = scoreTradesJob({ db, ml, marketData, rules, events });
+  const personaliseJob = personaliseRulesJob({ rules });
+  // Each completed scoring re-runs personalisation (it does nothing below 30 trades).
+  scoreJob = withPersonalisation(scoreTradesJob({ db, ml, marketData, rules, events, metrics: telemetry.metrics.pipeline }), {
+    jobs,
+    personaliseJob,
+  });
   const importJob = importTradesJob({
     db,
     brokers,
@@ -61,8 +70,9 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
     events,
     jobs,
     scoreJob: () => scoreJob,
+    metrics: telemetry.metrics.pipeline,
   });
-  const imports = createImportsService({ db, jobs, brokers, importJob: () => importJob });
+  const imports = createImportsService({ db, jobs, brokers, marketData, importJob: () => importJob });
   const privacy = createPrivacyService({
     auth: identity.auth,
     sessions: identity.sessions,
@@ -78,6 +88,34 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
   });
   const clientEvents = createClientEventsService({ db, trades, ml });
 
+  const simulationJob = simulateJob({ simulations: () => simulations });
+  const simulations: SimulationsService = createSimulationsService({
+    db,
+    marketData,
+    trades,
+    jobs,
+    simulateJob: () => simulationJob,
+  });
+  const digestJob = buildDigestJob({ digests: () => digests });
+  const digests: DigestsService = createDigestsService({
+    db,
+    marketData,
+    ml,
+    rules,
+    logger,
+    jobs,
+    events,
+    digestJob: () => digestJob,
+  });
+  const scheduler = createScheduler({
+    jobs,
+    digests,
+    imports,
+    brokers,
+    syncIntervalMinutes: config.syncIntervalMinutes,
+    logger,
+  });
+
   return {
     identity,
     privacy,
@@ -90,7 +128,17 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
     rules,
     imports,
     clientEvents,
-    jobDefinitions: [importJob, scoreJob] as JobDefinition<never>[],
+    simulations,
+    digests,
+    scheduler,
+    jobDefinitions: [
+      importJob,
+      scoreJob,
+      personaliseJob,
+      simulationJob,
+      digestJob,
+      scheduler.tickJob,
+    ] as JobDefinition<never>[],
   };
 }
 

@@ -82,3 +82,73 @@ export async function importAndWait(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** An access token for a sandbox account, obtained with raw HTTP (not our adapter). */
+export async function sandboxAccessToken(
+  sandboxUrl: string,
+  account: 'demo' | 'bench' | 'scale',
+): Promise<string> {
+  const { createHash, randomBytes } = await import('node:crypto');
+  const verifier = randomBytes(32).toString('base64url');
+  const redirect = 'http://127.0.0.1/independent-counter';
+  const authorize = new URL(`${sandboxUrl}/oauth/authorize`);
+  const query = {
+    response_type: 'code',
+    client_id: 'independent-counter',
+    redirect_uri: redirect,
+    state: 'independent-counter-state',
+    scope: 'wallet:transactions:read',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  };
+  for (const [k, v] of Object.entries(query)) authorize.searchParams.set(k, v);
+  const allow = await fetch(authorize, {
+    method: 'POST',
+    body: new URLSearchParams({ decision: 'allow', account }),
+    redirect: 'manual',
+  });
+  const code = new URL(allow.headers.get('location')!).searchParams.get('code')!;
+  const token = await fetch(`${sandboxUrl}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirect,
+      client_id: 'independent-counter',
+      client_secret: 'x',
+      code_verifier: verifier,
+    }),
+  });
+  return ((await token.json()) as { access_token: string }).access_token;
+}
+
+/**
+ * Spot fills a sandbox account has in [since, now], counted straight from the wire (Advanced
+ * Trade List Fills, cursor paging, FILL rows on spot products), independently of our adapter.
+ */
+export async function countSandboxSpotFills(
+  sandboxUrl: string,
+  account: 'demo' | 'bench' | 'scale',
+  since: Date,
+): Promise<number> {
+  const token = await sandboxAccessToken(sandboxUrl, account);
+  const ids = new Set<string>();
+  let cursor = '';
+  do {
+    const url = new URL(`${sandboxUrl}/api/v3/brokerage/orders/historical/fills`);
+    url.searchParams.set('start_sequence_timestamp', since.toISOString());
+    url.searchParams.set('limit', '1000');
+    if (cursor) url.searchParams.set('cursor', cursor);
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as {
+      fills: { trade_id: string; trade_type: string; product_id: string }[];
+      cursor: string;
+    };
+    for (const f of body.fills) {
+      if (f.trade_type === 'FILL' && /^[A-Z0-9]+-[A-Z0-9]+$/.test(f.product_id)) ids.add(f.trade_id);
+    }
+    cursor = body.cursor;
+  } while (cursor);
+  return ids.size;
+}

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -6,7 +7,7 @@ import { loadConfig, type AppConfig } from '../config/config';
 import { createLogger } from '../logger';
 import { createPlatform, type Platform, type PlatformOverrides } from '../platform';
 import { buildApp } from '../app';
-import { createMetricsRegistry } from '../observability/metrics-registry';
+import type { Telemetry } from '../observability/telemetry';
 import { registerJobHandlers } from '../jobs';
 import { createServices, type Services, type ServicesOptions } from '../modules/services';
 import { FAST_TEST_ARGON2 } from '../modules/auth/auth.test-support';
@@ -28,12 +29,17 @@ export interface TestAppOptions {
   mountSandbox?: boolean;
   /** Service knobs; Argon2 runs at its lowest cost unless a test sets `identity.argon2`. */
   services?: ServicesOptions;
+  /** Metrics registry and tracing (an in-memory exporter); default: a registry of its own, no tracing. */
+  telemetry?: Telemetry;
 }
 
 /**
  * A whole BFF on throwaway embedded drivers (in-memory PGlite unless DATABASE_URL is given, a temp
  * data dir for keys and blobs), for route tests through `app.inject`.
  */
+/** One Redis namespace per test file: suites running side by side never share queues or keys. */
+const REDIS_PREFIX = `tt-test-${randomUUID().slice(0, 8)}`;
+
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tt-test-'));
   const config = loadConfig({
@@ -41,6 +47,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     METRICS_PORT: '0',
     PUBLIC_ORIGIN: 'http://127.0.0.1:3000',
+    REDIS_PREFIX,
     ...options.env,
   });
   // In-memory PGlite: tests never touch the disk database.
@@ -49,8 +56,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       ? { ...config, database: { driver: 'pglite', dataDir: null } }
       : config;
   const logger = createLogger(testConfig.logLevel);
-  const metrics = createMetricsRegistry();
-  const platform = await createPlatform(testConfig, logger, options.overrides);
+  const platform = await createPlatform(testConfig, logger, options.overrides, options.telemetry);
+  const metrics = platform.telemetry.registry;
   const services = createServices(platform, {
     ...options.services,
     identity: { argon2: FAST_TEST_ARGON2, ...options.services?.identity },

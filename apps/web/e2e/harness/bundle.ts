@@ -18,7 +18,10 @@ export interface InitialJs {
 
 /** The JavaScript a first visit downloads before any route chunk: the entry and its static imports, gzipped. */
 export function measureInitialJs(distDir: string): InitialJs {
-  const manifest = JSON.parse(readFileSync(join(distDir, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+  const manifest = JSON.parse(readFileSync(join(distDir, '.vite/manifest.json'), 'utf8')) as Record<
+    string,
+    ManifestChunk
+  >;
   const entryKey = Object.keys(manifest).find((key) => manifest[key]!.isEntry);
   if (!entryKey) throw new Error('The Vite manifest has no entry chunk');
   const seen = new Set<string>();

@@ -1,6 +1,15 @@
 import type { Page } from 'playwright-core';
 
-const LABELS = ['FOMO', 'PANIC', 'DISCIPLINE', 'REVENGE', 'OVERTRADING', 'EARLY_EXIT', 'LATE_EXIT', 'NEUTRAL'] as const;
+const LABELS = [
+  'FOMO',
+  'PANIC',
+  'DISCIPLINE',
+  'REVENGE',
+  'OVERTRADING',
+  'EARLY_EXIT',
+  'LATE_EXIT',
+  'NEUTRAL',
+] as const;
 
 /** `count` synthetic trades in the TradeDto shape, newest first, deterministic. */
 export function syntheticTrades(count: number): unknown[] {
@@ -21,7 +30,10 @@ export function syntheticTrades(count: number): unknown[] {
       feeQuote: '0.12',
       ts: new Date(start - i * 4 * 60_000).toISOString(),
       source: 'api',
-      labels: [{ label: LABELS[i % LABELS.length], confidence: 0.5 + (i % 5) / 10 }, ...(i % 4 === 0 ? [{ label: 'OVERTRADING', confidence: 0.55 }] : [])],
+      labels: [
+        { label: LABELS[i % LABELS.length], confidence: 0.5 + (i % 5) / 10 },
+        ...(i % 4 === 0 ? [{ label: 'OVERTRADING', confidence: 0.55 }] : []),
+      ],
       pnlQuote: exit ? ((i % 7) - 3 + 0.37).toFixed(2) : null,
       pnlPct: exit ? ((i % 7) - 3) / 100 : null,
       heldHours: exit ? (i % 30) + 0.5 : null,
@@ -47,39 +59,43 @@ export interface ScrollResult {
  * Scrolls the trades table from top to bottom, one step per animation frame, and records the
  * time between frames in the page itself (requestAnimationFrame deltas).
  */
+// In-page code is a string: tsx would otherwise wrap its functions in a `__name` helper the page lacks.
+const SCROLL_SCRIPT = `async ({ selector, frames }) => {
+  const el = document.querySelector(selector);
+  if (!el) throw new Error('no ' + selector);
+  const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const total = el.scrollHeight - el.clientHeight;
+  const step = total / frames;
+  const deltas = [];
+  await nextFrame();
+  let last = await nextFrame();
+  const started = last;
+  for (let i = 1; i <= frames; i += 1) {
+    el.scrollTop = Math.round(step * i);
+    const now = await nextFrame();
+    deltas.push(now - last);
+    last = now;
+  }
+  const sorted = [...deltas].sort((a, b) => a - b);
+  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  const median = pct(50);
+  const round = (x) => Math.round(x * 10) / 10;
+  return {
+    rows: Number(el.querySelector('table')?.getAttribute('aria-rowcount') ?? 1) - 1,
+    frames,
+    scrolledPx: el.scrollTop,
+    durationMs: round(last - started),
+    frameMs: { p50: round(median), p95: round(pct(95)), p99: round(pct(99)), max: round(sorted[sorted.length - 1]) },
+    longFrames: deltas.filter((d) => d > 50).length,
+    droppedFrames: deltas.filter((d) => d > median * 1.5).length,
+    renderedRows: el.querySelectorAll('tbody tr:not(.spacer)').length,
+  };
+}`;
+
+/**
+ * Scrolls the trades table from top to bottom, one step per animation frame, and records the
+ * time between frames in the page itself (requestAnimationFrame deltas).
+ */
 export async function measureScroll(page: Page, selector: string, frames: number): Promise<ScrollResult> {
-  return page.evaluate(
-    async ({ selector, frames }) => {
-      const el = document.querySelector<HTMLElement>(selector);
-      if (!el) throw new Error(`no ${selector}`);
-      const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
-      const total = el.scrollHeight - el.clientHeight;
-      const step = total / frames;
-      const deltas: number[] = [];
-      await nextFrame();
-      let last = await nextFrame();
-      const started = last;
-      for (let i = 1; i <= frames; i += 1) {
-        el.scrollTop = Math.round(step * i);
-        const now = await nextFrame();
-        deltas.push(now - last);
-        last = now;
-      }
-      const sorted = [...deltas].sort((a, b) => a - b);
-      const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-      const median = pct(50);
-      const round = (x: number) => Math.round(x * 10) / 10;
-      return {
-        rows: Number(el.querySelector('table')?.getAttribute('aria-rowcount') ?? 1) - 1,
-        frames,
-        scrolledPx: el.scrollTop,
-        durationMs: round(last - started),
-        frameMs: { p50: round(median), p95: round(pct(95)), p99: round(pct(99)), max: round(sorted[sorted.length - 1]!) },
-        longFrames: deltas.filter((d) => d > 50).length,
-        droppedFrames: deltas.filter((d) => d > median * 1.5).length,
-        renderedRows: el.querySelectorAll('tbody tr:not(.spacer)').length,
-      };
-    },
-    { selector, frames },
-  );
+  return (await page.evaluate(`(${SCROLL_SCRIPT})(${JSON.stringify({ selector, frames })})`)) as ScrollResult;
 }

@@ -19,6 +19,11 @@ export interface MissingRoute {
   status: number;
 }
 
+/** Thrown by a step when the server itself reports that a part it needs failed (not the web app). */
+export class BackendBlocked extends Error {
+  override name = 'BackendBlocked';
+}
+
 /**
  * Records each acceptance step: passed, failed, or blocked (a backend route it needs answered
  * "no route", or a step it depends on did not pass). The summary is printed and saved.
@@ -59,11 +64,25 @@ export class StepLog {
       const detail = await body();
       return this.push({ step, outcome: 'passed', ms: Date.now() - started, ...(detail ? { detail } : {}) });
     } catch (error) {
-      const message = error instanceof Error ? error.message.split('\n').slice(0, 4).join(' ') : String(error);
+      const message =
+        error instanceof Error ? error.message.split('\n').slice(0, 4).join(' ') : String(error);
+      if (error instanceof BackendBlocked) {
+        return this.push({
+          step,
+          outcome: 'blocked',
+          ms: Date.now() - started,
+          detail: `backend: ${message}`,
+        });
+      }
       const missing = this.missing.slice(missingBefore);
       if (missing.length > 0) {
         const routes = [...new Set(missing.map((m) => `${m.method} ${m.path} → ${m.status}`))].join('; ');
-        return this.push({ step, outcome: 'blocked', ms: Date.now() - started, detail: `backend route missing: ${routes} (${message})` });
+        return this.push({
+          step,
+          outcome: 'blocked',
+          ms: Date.now() - started,
+          detail: `backend route missing: ${routes} (${message})`,
+        });
       }
       return this.push({ step, outcome: 'failed', ms: Date.now() - started, detail: message });
     }
@@ -72,7 +91,9 @@ export class StepLog {
   private push(record: StepRecord): StepRecord {
     this.records.push(record);
     const mark = record.outcome === 'passed' ? 'PASS' : record.outcome === 'blocked' ? 'BLOCKED' : 'FAIL';
-    console.log(`[e2e] ${mark.padEnd(7)} ${record.step} (${record.ms} ms)${record.detail ? `: ${record.detail}` : ''}`);
+    console.log(
+      `[e2e] ${mark.padEnd(7)} ${record.step} (${record.ms} ms)${record.detail ? `: ${record.detail}` : ''}`,
+    );
     return record;
   }
 

@@ -8,13 +8,15 @@ export interface Credentials {
 
 export const authApi = {
   me: () => request('/api/auth/me', { schema: MeSchema }),
-  signup: (body: Credentials) => request('/api/auth/signup', { method: 'POST', json: body, schema: MeSchema, idempotent: true }),
+  signup: (body: Credentials) =>
+    request('/api/auth/signup', { method: 'POST', json: body, schema: MeSchema, idempotent: true }),
   login: (body: Credentials) => request('/api/auth/login', { method: 'POST', json: body, schema: MeSchema }),
   logout: () => request('/api/auth/logout', { method: 'POST' }),
   changePassword: (body: { currentPassword: string; newPassword: string }) =>
     request('/api/auth/password', { method: 'POST', json: body }),
   sessions: () => request('/api/auth/sessions', { schema: SessionPageSchema }),
-  revokeSession: (id: string) => request(`/api/auth/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  revokeSession: (id: string) =>
+    request(`/api/auth/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   updateSettings: (body: { timeZone?: string; tone?: CoachTone }) =>
     request('/api/me/settings', { method: 'PATCH', json: body, schema: MeSchema }),
   exportData: () => request('/api/me/export'),

@@ -19,9 +19,17 @@ export const brokersApi = {
     return Array.isArray(body) ? body : body.items;
   },
   startCoinbase: () =>
-    request('/api/brokers/coinbase/connect/start', { method: 'POST', json: {}, schema: OAuthConnectStartResponseSchema }),
+    request('/api/brokers/coinbase/connect/start', {
+      method: 'POST',
+      json: {},
+      schema: OAuthConnectStartResponseSchema,
+    }),
   connectBinance: (body: { apiKey: string; apiSecret: string }) =>
-    request('/api/brokers/binance/connect/start', { method: 'POST', json: body, schema: BrokerConnectionDtoSchema }),
+    request('/api/brokers/binance/connect/start', {
+      method: 'POST',
+      json: body,
+      schema: BrokerConnectionDtoSchema,
+    }),
   pause: (broker: BrokerId) => request(`/api/brokers/${broker}/pause`, { method: 'POST', json: {} }),
   resume: (broker: BrokerId) => request(`/api/brokers/${broker}/resume`, { method: 'POST', json: {} }),
   disconnect: (broker: BrokerId) => request(`/api/brokers/${broker}`, { method: 'DELETE' }),

@@ -49,7 +49,8 @@ async function csrfToken(refresh: boolean): Promise<string> {
 
 export function withQuery(path: string, query: RequestOptions<undefined>['query']): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined && value !== '') params.set(key, String(value));
+  for (const [key, value] of Object.entries(query ?? {}))
+    if (value !== undefined && value !== '') params.set(key, String(value));
   const text = params.toString();
   return text ? `${path}?${text}` : path;
 }
@@ -65,7 +66,11 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
-async function send(path: string, options: RequestOptions<z.ZodType | undefined>, csrfRefresh: boolean): Promise<Response> {
+async function send(
+  path: string,
+  options: RequestOptions<z.ZodType | undefined>,
+  csrfRefresh: boolean,
+): Promise<Response> {
   const method = options.method ?? (options.json !== undefined || options.form ? 'POST' : 'GET');
   const headers: Record<string, string> = { accept: 'application/json' };
   if (MUTATING.has(method)) headers['x-csrf-token'] = await csrfToken(csrfRefresh);
@@ -76,7 +81,13 @@ async function send(path: string, options: RequestOptions<z.ZodType | undefined>
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.json);
   }
-  return fetch(withQuery(path, options.query), { method, headers, body, credentials: 'same-origin', signal: options.signal });
+  return fetch(withQuery(path, options.query), {
+    method,
+    headers,
+    body,
+    credentials: 'same-origin',
+    signal: options.signal,
+  });
 }
 
 /**
@@ -117,5 +128,9 @@ export async function request<S extends z.ZodType | undefined = undefined>(
 }
 
 function isCsrfProblem(body: unknown): boolean {
-  return typeof body === 'object' && body !== null && String((body as { code?: unknown }).code ?? '').startsWith('CSRF.TOKEN');
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    String((body as { code?: unknown }).code ?? '').startsWith('CSRF.TOKEN')
+  );
 }

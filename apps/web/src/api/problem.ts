@@ -36,7 +36,9 @@ export function parseProblem(status: number, body: unknown): Problem {
   return {
     type: 'about:blank',
     status,
-    title: STATUS_TITLES[status] ?? (status >= 500 ? 'Something went wrong on our side' : `Request failed (${status})`),
+    title:
+      STATUS_TITLES[status] ??
+      (status >= 500 ? 'Something went wrong on our side' : `Request failed (${status})`),
   };
 }
 
@@ -73,6 +75,8 @@ export function formErrorMessage(error: unknown, shownFields: readonly string[])
   const byField = fieldErrors(error);
   const names = Object.keys(byField);
   if (!(error instanceof ApiError) || names.length === 0) return errorMessage(error);
-  const others = names.filter((name) => !shownFields.includes(name)).map((name) => `${name}: ${byField[name]}`);
+  const others = names
+    .filter((name) => !shownFields.includes(name))
+    .map((name) => `${name}: ${byField[name]}`);
   return [error.problem.title, ...others].join('. ');
 }

@@ -17,10 +17,19 @@ export const TRADE_PAGE_SIZE = 500;
 
 export const tradesApi = {
   list: (query: Record<string, string>, cursor: string | undefined, signal?: AbortSignal) =>
-    request('/api/trades', { query: { ...query, cursor, limit: TRADE_PAGE_SIZE }, schema: TradePageSchema, signal }),
+    request('/api/trades', {
+      query: { ...query, cursor, limit: TRADE_PAGE_SIZE },
+      schema: TradePageSchema,
+      signal,
+    }),
   detail: (id: string) => request(`/api/trades/${encodeURIComponent(id)}`, { schema: TradeDetailDtoSchema }),
   startImport: (since?: string) =>
-    request('/api/trades/import', { method: 'POST', json: since ? { since } : {}, schema: ImportAcceptedSchema, idempotent: true }),
+    request('/api/trades/import', {
+      method: 'POST',
+      json: since ? { since } : {},
+      schema: ImportAcceptedSchema,
+      idempotent: true,
+    }),
   importRun: (id: string) => request(`/api/imports/${encodeURIComponent(id)}`, { schema: ImportDtoSchema }),
   imports: () => request('/api/imports', { query: { limit: 5 }, schema: ImportPageSchema }),
 };

@@ -1,3 +1,4 @@
+import type { UTCTimestamp as Time } from 'lightweight-charts';
 import { useEffect, useRef, useState } from 'react';
 import type { ChartCandle, FillMark } from '../lib/trade-chart-data';
 import { snapToBar } from '../lib/trade-chart-data';
@@ -30,10 +31,11 @@ export function TradeChart({ candles, marks, timeZone, label }: TradeChartProps)
           layout: { background: { color: '#ffffff' }, textColor: '#262626', attributionLogo: false },
           grid: { vertLines: { color: '#eeeeee' }, horzLines: { color: '#eeeeee' } },
           timeScale: { timeVisible: true, secondsVisible: false },
-          localization: { timeFormatter: (t: number) => formatDateTime(new Date(t * 1000).toISOString(), timeZone) },
+          localization: {
+            timeFormatter: (t: number) => formatDateTime(new Date(t * 1000).toISOString(), timeZone),
+          },
         });
         remove = () => chart.remove();
-        type Time = import('lightweight-charts').UTCTimestamp;
         let barTimes: number[];
         let series;
         if (candles.length > 0) {

@@ -38,5 +38,13 @@ export function UPlotChart({ options, data, height = 260, label }: UPlotChartPro
   }, [options, data, height]);
 
   if (failed) return <p className="form-error">The chart could not load: {failed}</p>;
-  return <div ref={container} className="uplot-chart" role="img" aria-label={label} style={{ minHeight: height }} />;
+  return (
+    <div
+      ref={container}
+      className="uplot-chart"
+      role="img"
+      aria-label={label}
+      style={{ minHeight: height }}
+    />
+  );
 }

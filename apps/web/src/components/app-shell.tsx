@@ -49,8 +49,12 @@ export function AppShell({ children }: { children: ReactNode }) {
   const me = useCurrentUser();
   const [location, navigate] = useLocation();
   const queryClient = useQueryClient();
+  const live = useLive();
   const logout = useMutation({
-    mutationFn: authApi.logout,
+    mutationFn: () => {
+      live.disconnect();
+      return authApi.logout();
+    },
     onSettled: () => {
       queryClient.clear();
       navigate('/login', { replace: true });
@@ -79,7 +83,12 @@ export function AppShell({ children }: { children: ReactNode }) {
         <div className="header-end">
           <LiveStatus />
           <span className="muted user-email">{me.email}</span>
-          <button type="button" className="button secondary small" onClick={() => logout.mutate()} disabled={logout.isPending}>
+          <button
+            type="button"
+            className="button secondary small"
+            onClick={() => logout.mutate()}
+            disabled={logout.isPending}
+          >
             Sign out
           </button>
         </div>

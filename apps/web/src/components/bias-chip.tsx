@@ -8,7 +8,9 @@ export function BiasChip({ label, confidence }: { label: BiasLabel; confidence?:
   return (
     <span className={`chip chip-${info.kind}`} title={info.meaning}>
       {info.name}
-      {confidence !== undefined ? <span className="chip-confidence"> {formatPercent(confidence, 0)}</span> : null}
+      {confidence !== undefined ? (
+        <span className="chip-confidence"> {formatPercent(confidence, 0)}</span>
+      ) : null}
     </span>
   );
 }

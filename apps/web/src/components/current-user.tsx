@@ -17,7 +17,9 @@ export function useCurrentUser(): Me {
 }
 
 export function loginPath(next: string): string {
-  return next && next !== '/' && !next.startsWith('/login') ? `/login?${new URLSearchParams({ next })}` : '/login';
+  return next && next !== '/' && !next.startsWith('/login')
+    ? `/login?${new URLSearchParams({ next })}`
+    : '/login';
 }
 
 /** Renders its children for a signed-in trader; anyone else goes to /login and comes back after. */

@@ -1,4 +1,13 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { Link } from 'wouter';
 
 export interface Toast {
@@ -36,7 +45,9 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 
   const notify = useCallback(
     (toast: Toast) => {
-      setToasts((list) => [...list.filter((t) => t.key !== toast.key), { ...toast, shownAt: Date.now() }].slice(-MAX_TOASTS));
+      setToasts((list) =>
+        [...list.filter((t) => t.key !== toast.key), { ...toast, shownAt: Date.now() }].slice(-MAX_TOASTS),
+      );
       clearTimeout(timers.current.get(toast.key));
       timers.current.set(
         toast.key,
@@ -66,7 +77,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
                 </Link>
               ) : null}
             </p>
-            <button type="button" className="icon-button" aria-label="Dismiss notification" onClick={() => dismiss(toast.key)}>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Dismiss notification"
+              onClick={() => dismiss(toast.key)}
+            >
               ×
             </button>
           </div>

@@ -12,9 +12,17 @@ export interface BiasLabelInfo {
 export const BIAS_LABEL_INFO: Record<BiasLabel, BiasLabelInfo> = {
   FOMO: { name: 'FOMO', meaning: 'Bought into a fast run-up, afraid to miss out.', kind: 'costly' },
   PANIC: { name: 'Panic sell', meaning: 'Sold into a sharp drop.', kind: 'costly' },
-  REVENGE: { name: 'Revenge trade', meaning: 'Jumped back in soon after a loss, often bigger.', kind: 'costly' },
+  REVENGE: {
+    name: 'Revenge trade',
+    meaning: 'Jumped back in soon after a loss, often bigger.',
+    kind: 'costly',
+  },
   OVERTRADING: { name: 'Overtrading', meaning: 'Far more trades than usual that day.', kind: 'costly' },
-  EARLY_EXIT: { name: 'Early exit', meaning: 'Closed a position before its planned hold time.', kind: 'costly' },
+  EARLY_EXIT: {
+    name: 'Early exit',
+    meaning: 'Closed a position before its planned hold time.',
+    kind: 'costly',
+  },
   LATE_EXIT: { name: 'Late exit', meaning: 'Held on past the stop level.', kind: 'costly' },
   DISCIPLINE: { name: 'Disciplined', meaning: 'Kept to the plan.', kind: 'good' },
   NEUTRAL: { name: 'Neutral', meaning: 'Nothing stood out.', kind: 'neutral' },

@@ -6,7 +6,11 @@ type SimulationPoint = z.infer<typeof SimulationPointSchema>;
 /** Simulation series as uPlot columns: unix seconds, actual, counterfactual (sorted by time). */
 export function simulationColumns(series: SimulationPoint[]): [number[], number[], number[]] {
   const sorted = [...series].sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
-  return [sorted.map((p) => Math.floor(Date.parse(p.ts) / 1000)), sorted.map((p) => p.actual), sorted.map((p) => p.counterfactual)];
+  return [
+    sorted.map((p) => Math.floor(Date.parse(p.ts) / 1000)),
+    sorted.map((p) => p.actual),
+    sorted.map((p) => p.counterfactual),
+  ];
 }
 
 export interface StackedWeeks {
@@ -37,7 +41,9 @@ export function stackWeeks(history: DigestPayload['history']): StackedWeeks {
 }
 
 /** What each label cost in the week: the realised P&L of its trades, losses as positive costs. */
-export function labelCosts(labels: DigestPayload['labels']): { label: BiasLabel; pnl: number; pnlText: string; count: number }[] {
+export function labelCosts(
+  labels: DigestPayload['labels'],
+): { label: BiasLabel; pnl: number; pnlText: string; count: number }[] {
   return labels
     .filter((l) => l.count > 0)
     .map((l) => ({ label: l.label, pnl: Number(l.pnl), pnlText: l.pnl, count: l.count }))

@@ -25,11 +25,21 @@ const EXPLAIN: Partial<Record<keyof BiasFeatures, Explain>> = {
   }),
   pct_change_24h_before: (v) => ({
     measure: `${pct(v)} in 24 h`,
-    meaning: v >= 0.05 ? 'a strong run-up in the day before' : v <= -0.05 ? 'a sharp fall in the day before' : 'a fairly quiet day before',
+    meaning:
+      v >= 0.05
+        ? 'a strong run-up in the day before'
+        : v <= -0.05
+          ? 'a sharp fall in the day before'
+          : 'a fairly quiet day before',
   }),
   pct_change_1h_before: (v) => ({
     measure: `${pct(v)} in 1 h`,
-    meaning: v >= 0.02 ? 'a spike in the last hour' : v <= -0.02 ? 'a sudden drop in the last hour' : 'little movement in the last hour',
+    meaning:
+      v >= 0.02
+        ? 'a spike in the last hour'
+        : v <= -0.02
+          ? 'a sudden drop in the last hour'
+          : 'little movement in the last hour',
   }),
   BB_pos: (v) => ({
     measure: `Band position ${v.toFixed(2)}`,
@@ -50,11 +60,17 @@ const EXPLAIN: Partial<Record<keyof BiasFeatures, Explain>> = {
   }),
   gap_from_MA: (v) => ({
     measure: `${pct(v)} vs 50-hour average`,
-    meaning: v >= 0.05 ? 'well above its recent average' : v <= -0.05 ? 'well below its recent average' : 'close to its recent average',
+    meaning:
+      v >= 0.05
+        ? 'well above its recent average'
+        : v <= -0.05
+          ? 'well below its recent average'
+          : 'close to its recent average',
   }),
   drawdown_recent: (v) => ({
     measure: `${formatPercent(v, 1)} below 3-day high`,
-    meaning: v >= 0.06 ? 'the price had dropped a lot from its recent high' : 'the price was near its recent high',
+    meaning:
+      v >= 0.06 ? 'the price had dropped a lot from its recent high' : 'the price was near its recent high',
   }),
   pct_above_support: (v) => ({
     measure: `${formatPercent(v, 1)} above 3-day low`,
@@ -71,16 +87,25 @@ const EXPLAIN: Partial<Record<keyof BiasFeatures, Explain>> = {
   }),
   pnl_exit: (v) => ({
     measure: `${pct(v)} after fees`,
-    meaning: v < 0 ? 'this exit closed at a loss' : v > 0 ? 'this exit closed at a gain' : 'this exit broke even',
+    meaning:
+      v < 0 ? 'this exit closed at a loss' : v > 0 ? 'this exit closed at a gain' : 'this exit broke even',
   }),
   minutes_since_last_losing_exit: (v) => ({
     measure: `${formatHours(v / 60)} after a loss`,
     meaning: v <= 60 ? 'entered soon after a losing exit' : 'some time had passed since the last loss',
   }),
-  last_losing_exit_pnl: (v) => ({ measure: `Last loss ${pct(v)}`, meaning: 'the result of that losing exit' }),
+  last_losing_exit_pnl: (v) => ({
+    measure: `Last loss ${pct(v)}`,
+    meaning: 'the result of that losing exit',
+  }),
   size_vs_prev_entry: (v) => ({
     measure: `${Number(v.toFixed(2))}× previous size`,
-    meaning: v >= 1.5 ? 'a much bigger position than the one before' : v <= 0.67 ? 'a smaller position than the one before' : 'about the same size as the one before',
+    meaning:
+      v >= 1.5
+        ? 'a much bigger position than the one before'
+        : v <= 0.67
+          ? 'a smaller position than the one before'
+          : 'about the same size as the one before',
   }),
   trades_today: (v, f) => ({
     measure: `${v} trades that day`,
@@ -108,7 +133,9 @@ export function explainFeatures(features: BiasFeatures | null | undefined): Feat
     out.push({
       key: 'stop_loss_hit',
       measure: features.stop_loss_hit ? 'Stop level touched' : 'Stop level not touched',
-      meaning: features.stop_loss_hit ? 'the price reached your stop while the position was open' : 'the price stayed above your stop',
+      meaning: features.stop_loss_hit
+        ? 'the price reached your stop while the position was open'
+        : 'the price stayed above your stop',
     });
   }
   return out;

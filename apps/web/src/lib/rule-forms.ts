@@ -21,16 +21,32 @@ export const RULE_FORMS: Record<RuleKind, RuleForm> = {
     description: 'A buy is tagged FOMO when the price ran up this far in a day and looked stretched.',
     fields: [
       { key: 'pct24h', label: 'Rise over 24 hours (%)', unit: 'percent' },
-      { key: 'rsiMin', label: 'RSI at least', unit: 'number', hint: '0–100; above 70 usually means the price rose fast.' },
-      { key: 'bbPosMin', label: 'Position in the Bollinger band at least', unit: 'number', hint: '1 is the top of the usual range.' },
+      {
+        key: 'rsiMin',
+        label: 'RSI at least',
+        unit: 'number',
+        hint: '0–100; above 70 usually means the price rose fast.',
+      },
+      {
+        key: 'bbPosMin',
+        label: 'Position in the Bollinger band at least',
+        unit: 'number',
+        hint: '1 is the top of the usual range.',
+      },
     ],
   },
   panic: {
     title: 'Panic sells',
-    description: 'A sell is tagged panic when the price had dropped this far from its recent high and looked oversold.',
+    description:
+      'A sell is tagged panic when the price had dropped this far from its recent high and looked oversold.',
     fields: [
       { key: 'drawdownMin', label: 'Drop from the 3-day high (%)', unit: 'percent' },
-      { key: 'rsiMax', label: 'RSI at most', unit: 'number', hint: '0–100; below 30 usually means the price fell fast.' },
+      {
+        key: 'rsiMax',
+        label: 'RSI at most',
+        unit: 'number',
+        hint: '0–100; below 30 usually means the price fell fast.',
+      },
     ],
   },
   minHoldHours: {
@@ -75,9 +91,15 @@ export function inputsToParams(
   const errors: Record<string, string> = {};
   for (const field of form.fields) {
     const text = (inputs[field.key] ?? '').trim();
-    const value = field.unit === 'percent' ? percentInputToFraction(text) : /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : null;
+    const value =
+      field.unit === 'percent'
+        ? percentInputToFraction(text)
+        : /^-?\d+(\.\d+)?$/.test(text)
+          ? Number(text)
+          : null;
     if (value === null) errors[field.key] = 'Enter a number.';
-    else if (field.unit === 'integer' && !Number.isInteger(value)) errors[field.key] = 'Enter a whole number.';
+    else if (field.unit === 'integer' && !Number.isInteger(value))
+      errors[field.key] = 'Enter a whole number.';
     else params[field.key] = value;
   }
   return { params, errors };
@@ -89,7 +111,8 @@ export function defaultParams(kind: RuleKind): Record<string, number> {
 
 /** Personalisation's "where each number came from", as lines to read; empty when set by hand. */
 export function describeProvenance(provenance: unknown): string[] {
-  if (provenance == null || typeof provenance !== 'object') return typeof provenance === 'string' ? [provenance] : [];
+  if (provenance == null || typeof provenance !== 'object')
+    return typeof provenance === 'string' ? [provenance] : [];
   return Object.entries(provenance as Record<string, unknown>).map(([key, value]) => {
     if (value && typeof value === 'object') {
       const parts = Object.entries(value as Record<string, unknown>)

@@ -26,7 +26,8 @@ const toSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 function addDecimalText(a: string, b: string): string {
   // Quantities are only labels here; exact addition keeps "0.1 + 0.2" from showing 0.30000000000000004.
   const scale = Math.max(a.split('.')[1]?.length ?? 0, b.split('.')[1]?.length ?? 0);
-  const toInt = (s: string) => BigInt(s.replace('.', '') + '0'.repeat(scale - (s.split('.')[1]?.length ?? 0)));
+  const toInt = (s: string) =>
+    BigInt(s.replace('.', '') + '0'.repeat(scale - (s.split('.')[1]?.length ?? 0)));
   const sum = (toInt(a) + toInt(b)).toString().padStart(scale + 1, '0');
   const text = scale > 0 ? `${sum.slice(0, -scale)}.${sum.slice(-scale)}` : sum;
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
@@ -36,7 +37,10 @@ function addDecimalText(a: string, b: string): string {
  * Every entry and exit fill of the trade's FIFO lots, one mark per fill (partial fills of one
  * order are separate fills, each marked). A trade with no lots yet is marked alone.
  */
-export function fillMarks(trade: Pick<TradeDetailDto, 'id' | 'side' | 'ts' | 'price' | 'qty'>, positions: PositionDto[]): FillMark[] {
+export function fillMarks(
+  trade: Pick<TradeDetailDto, 'id' | 'side' | 'ts' | 'price' | 'qty'>,
+  positions: PositionDto[],
+): FillMark[] {
   const marks = new Map<string, FillMark>();
   const add = (mark: FillMark) => {
     const key = `${mark.kind}:${mark.tradeId}`;
@@ -44,13 +48,34 @@ export function fillMarks(trade: Pick<TradeDetailDto, 'id' | 'side' | 'ts' | 'pr
     marks.set(key, existing ? { ...existing, qty: addDecimalText(existing.qty, mark.qty) } : mark);
   };
   for (const lot of positions) {
-    add({ tradeId: lot.entryTradeId, kind: 'entry', time: toSeconds(lot.entryTs), price: Number(lot.entryPrice), qty: lot.qty, isThisTrade: lot.entryTradeId === trade.id });
+    add({
+      tradeId: lot.entryTradeId,
+      kind: 'entry',
+      time: toSeconds(lot.entryTs),
+      price: Number(lot.entryPrice),
+      qty: lot.qty,
+      isThisTrade: lot.entryTradeId === trade.id,
+    });
     if (lot.exitTradeId && lot.exitTs && lot.exitPrice) {
-      add({ tradeId: lot.exitTradeId, kind: 'exit', time: toSeconds(lot.exitTs), price: Number(lot.exitPrice), qty: lot.qty, isThisTrade: lot.exitTradeId === trade.id });
+      add({
+        tradeId: lot.exitTradeId,
+        kind: 'exit',
+        time: toSeconds(lot.exitTs),
+        price: Number(lot.exitPrice),
+        qty: lot.qty,
+        isThisTrade: lot.exitTradeId === trade.id,
+      });
     }
   }
   if (marks.size === 0) {
-    add({ tradeId: trade.id, kind: trade.side === 'BUY' ? 'entry' : 'exit', time: toSeconds(trade.ts), price: Number(trade.price), qty: trade.qty, isThisTrade: true });
+    add({
+      tradeId: trade.id,
+      kind: trade.side === 'BUY' ? 'entry' : 'exit',
+      time: toSeconds(trade.ts),
+      price: Number(trade.price),
+      qty: trade.qty,
+      isThisTrade: true,
+    });
   }
   return [...marks.values()].sort((a, b) => a.time - b.time || (a.kind === 'entry' ? -1 : 1));
 }
@@ -65,7 +90,13 @@ export function candleWindow(marks: FillMark[], paddingHours = 48): { from: stri
 
 export function toChartCandles(candles: Candle[]): ChartCandle[] {
   return candles
-    .map((c) => ({ time: toSeconds(c.ts), open: Number(c.open), high: Number(c.high), low: Number(c.low), close: Number(c.close) }))
+    .map((c) => ({
+      time: toSeconds(c.ts),
+      open: Number(c.open),
+      high: Number(c.high),
+      low: Number(c.low),
+      close: Number(c.close),
+    }))
     .sort((a, b) => a.time - b.time)
     .filter((c, i, all) => i === 0 || c.time !== all[i - 1]!.time);
 }

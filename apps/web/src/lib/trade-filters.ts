@@ -59,6 +59,7 @@ export function filtersToQuery(filters: TradeFilters, timeZone: string): Record<
   if (filters.side) query.side = filters.side;
   if (filters.label) query.label = filters.label;
   if (filters.from) query.since = startOfDayIso(filters.from, timeZone);
-  if (filters.to) query.until = new Date(Date.parse(startOfDayIso(nextDay(filters.to), timeZone)) - 1).toISOString();
+  if (filters.to)
+    query.until = new Date(Date.parse(startOfDayIso(nextDay(filters.to), timeZone)) - 1).toISOString();
   return query;
 }

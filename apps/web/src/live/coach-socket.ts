@@ -48,11 +48,17 @@ export interface CoachSocketStatusInfo {
 /** `reconnected`: a new socket after a lost one; `dropped`: the server dropped messages (`synced: false`). */
 export type SyncLostReason = 'reconnected' | 'dropped';
 
-export type CommandOf<T extends ClientCommandType> = Omit<Extract<ClientCommand, { type: T }>, 'requestId'>;
+/** A command as the app writes it: the socket adds the `requestId`. `type` comes first so `T` is inferred from it. */
+export type CommandOf<T extends ClientCommandType> = { type: T } & Omit<
+  Extract<ClientCommand, { type: T }>,
+  'requestId'
+>;
 
 export interface CoachSocketOptions {
   /** The socket URL (default: `/ws/coach` on the page's own host, `wss:` under https). */
   url?: string;
+  /** Where the first connection resumes from, e.g. the `lastEventId` of a socket this one replaces. */
+  lastEventId?: number | null;
   /** Each coach event, once, in id order. */
   onEvent(event: CoachEventMessage): void;
   /** Live updates may have been missed: refetch what the screen shows over REST. */
@@ -93,7 +99,12 @@ export class CoachCommandError extends Error {
   }
 }
 
-const localProblem = (code: string, title: string): Problem => ({ type: 'about:blank', title, status: 0, code });
+const localProblem = (code: string, title: string): Problem => ({
+  type: 'about:blank',
+  title,
+  status: 0,
+  code,
+});
 
 export function coachSocketUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${WS_COACH_PATH}`;
@@ -122,7 +133,8 @@ interface PendingCommand {
  */
 export function createCoachSocket(options: CoachSocketOptions): CoachSocket {
   const url = options.url ?? coachSocketUrl(window.location);
-  const createSocket = options.createSocket ?? ((target: string) => new WebSocket(target) as unknown as WebSocketLike);
+  const createSocket =
+    options.createSocket ?? ((target: string) => new WebSocket(target) as unknown as WebSocketLike);
   const network = options.network ?? browserNetwork;
   const random = options.random ?? Math.random;
   const stableAfterMs = options.stableAfterMs ?? 5000;
@@ -130,7 +142,7 @@ export function createCoachSocket(options: CoachSocketOptions): CoachSocket {
 
   let status: CoachSocketStatus = 'connecting';
   let socket: WebSocketLike | null = null;
-  let lastEventId: number | null = null;
+  let lastEventId: number | null = options.lastEventId ?? null;
   let attempt = 0;
   let everOpened = false;
   let openedAt = 0;
@@ -241,7 +253,9 @@ export function createCoachSocket(options: CoachSocketOptions): CoachSocket {
     },
     send<T extends ClientCommandType>(command: CommandOf<T>): Promise<AckFor<T>> {
       if (!socket || socket.readyState !== OPEN) {
-        return Promise.reject(new CoachCommandError(localProblem('LIVE.NOT_CONNECTED', 'Live updates are not connected')));
+        return Promise.reject(
+          new CoachCommandError(localProblem('LIVE.NOT_CONNECTED', 'Live updates are not connected')),
+        );
       }
       sequence += 1;
       const requestId = `r${sequence}-${Math.floor(random() * 1e9).toString(36)}`;

@@ -7,23 +7,23 @@ import { queryKeys } from '../api/query-keys';
 import { TextField } from '../components/field';
 import { PageHeading } from '../components/page-heading';
 import { FormError } from '../components/states';
-
-/** Only our own pages: an absolute or protocol-relative `next` would be an open redirect. */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/trades';
-}
+import { safeNext } from '../lib/safe-next';
 
 export default function LoginPage() {
   const [, navigate] = useLocation();
   const [params] = useSearchParams();
   const queryClient = useQueryClient();
-  const [email, setEmail] = useState('');
+  // Set by the sign-up page through history state, never the URL (an address ends up in logs and history).
+  const createdEmail = (window.history.state as { createdEmail?: unknown } | null)?.createdEmail;
+  const [email, setEmail] = useState(typeof createdEmail === 'string' ? createdEmail : '');
   const [password, setPassword] = useState('');
   const login = useMutation({
     mutationFn: authApi.login,
     onSuccess: (me) => {
       queryClient.setQueryData(queryKeys.me, me);
-      navigate(safeNext(params.get('next')), { replace: true });
+      navigate(safeNext(params.get('next'), typeof createdEmail === 'string' ? '/connect' : '/trades'), {
+        replace: true,
+      });
     },
   });
   const errors = fieldErrors(login.error);
@@ -36,7 +36,13 @@ export default function LoginPage() {
   return (
     <>
       <PageHeading title="Sign in" />
-      <p>Welcome back. Your coach has been watching the market with you.</p>
+      {typeof createdEmail === 'string' ? (
+        <p className="banner banner-success" role="status">
+          Your account is ready. Sign in to connect your exchange.
+        </p>
+      ) : (
+        <p>Welcome back. Your coach has been watching the market with you.</p>
+      )}
       <form onSubmit={submit} noValidate className="stack">
         <TextField
           label="Email"

@@ -1,10 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@tt/shared';
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'wouter';
 import { authApi } from '../api/auth.api';
 import { ApiError, errorMessage, fieldErrors } from '../api/problem';
-import { queryKeys } from '../api/query-keys';
 import { TextField } from '../components/field';
 import { PageHeading } from '../components/page-heading';
 import { FormError } from '../components/states';
@@ -12,20 +11,20 @@ import { passwordLengthError } from '../lib/password';
 
 export default function SignupPage() {
   const [, navigate] = useLocation();
-  const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [checked, setChecked] = useState(false);
   const signup = useMutation({
     mutationFn: authApi.signup,
-    onSuccess: (me) => {
-      queryClient.setQueryData(queryKeys.me, me);
-      navigate('/connect', { replace: true });
-    },
+    // Signing up does not sign in: the trader signs in once, with the password just chosen.
+    onSuccess: (me) => navigate('/login', { replace: true, state: { createdEmail: me.email } }),
   });
   const server = fieldErrors(signup.error);
   // "Too common" and similar come as a problem without field errors; they belong beside the password.
-  const rejected = signup.error instanceof ApiError && signup.error.code === 'AUTH.PASSWORD_REJECTED' ? errorMessage(signup.error) : undefined;
+  const rejected =
+    signup.error instanceof ApiError && signup.error.code === 'AUTH.PASSWORD_REJECTED'
+      ? errorMessage(signup.error)
+      : undefined;
   const lengthError = checked ? passwordLengthError(password) : undefined;
 
   function submit(event: FormEvent) {

@@ -33,16 +33,18 @@ export function applyCoachEvent(event: CoachEventMessage, deps: ApplyEventDeps):
   switch (event.type) {
     case 'coach.reflect': {
       const labels = event.labels.map((l) => ({ label: l.name, confidence: l.confidence }));
-      queryClient.setQueriesData<InfiniteData<Page<TradeDto>>>({ queryKey: [...queryKeys.trades, 'list'] }, (data) =>
-        data
-          ? {
-              ...data,
-              pages: data.pages.map((page) => ({
-                ...page,
-                items: page.items.map((t) => (t.id === event.tradeId ? { ...t, labels } : t)),
-              })),
-            }
-          : data,
+      queryClient.setQueriesData<InfiniteData<Page<TradeDto>>>(
+        { queryKey: [...queryKeys.trades, 'list'] },
+        (data) =>
+          data
+            ? {
+                ...data,
+                pages: data.pages.map((page) => ({
+                  ...page,
+                  items: page.items.map((t) => (t.id === event.tradeId ? { ...t, labels } : t)),
+                })),
+              }
+            : data,
       );
       void queryClient.invalidateQueries({ queryKey: queryKeys.trade(event.tradeId) });
       const now = (deps.now ?? Date.now)();
@@ -52,7 +54,10 @@ export function applyCoachEvent(event: CoachEventMessage, deps: ApplyEventDeps):
       const what = `${event.symbol} ${event.side === 'BUY' ? 'buy' : 'sell'}${top ? ` tagged ${BIAS_LABEL_INFO[top.name].name}` : ''}`;
       notify({
         key: 'coach.reflect',
-        text: deps.burst.count > 1 ? `${deps.burst.count} new reflections. Latest: ${what}.` : `New reflection: ${what}.`,
+        text:
+          deps.burst.count > 1
+            ? `${deps.burst.count} new reflections. Latest: ${what}.`
+            : `New reflection: ${what}.`,
         href: `/trades/${event.tradeId}`,
         linkText: 'Open trade',
       });
@@ -77,15 +82,31 @@ export function applyCoachEvent(event: CoachEventMessage, deps: ApplyEventDeps):
         void queryClient.invalidateQueries({ queryKey: queryKeys.brokers });
         notify(
           event.status === 'succeeded'
-            ? { key: `import:${event.importId}`, tone: 'success', text: `Import finished: ${event.inserted} new trades.`, href: '/trades', linkText: 'See trades' }
-            : { key: `import:${event.importId}`, tone: 'error', text: `The import stopped${event.error ? `: ${event.error}` : '.'}` },
+            ? {
+                key: `import:${event.importId}`,
+                tone: 'success',
+                text: `Import finished: ${event.inserted} new trades.`,
+                href: '/trades',
+                linkText: 'See trades',
+              }
+            : {
+                key: `import:${event.importId}`,
+                tone: 'error',
+                text: `The import stopped${event.error ? `: ${event.error}` : '.'}`,
+              },
         );
       }
       return;
     }
     case 'digest.ready':
       void queryClient.invalidateQueries({ queryKey: queryKeys.digests });
-      notify({ key: 'digest.ready', tone: 'success', text: 'Your weekly digest is ready.', href: '/digest', linkText: 'Read it' });
+      notify({
+        key: 'digest.ready',
+        tone: 'success',
+        text: 'Your weekly digest is ready.',
+        href: '/digest',
+        linkText: 'Read it',
+      });
       return;
   }
 }

@@ -9,6 +9,8 @@ export interface LiveContextValue {
   /** A notice after live updates were missed (reconnect, `synced: false`); the data is being refetched. */
   notice: string | null;
   dismissNotice: () => void;
+  /** Closes the socket for good (before signing out, so it does not retry with a dead session). */
+  disconnect: () => void;
   /** Sends a command over the coach socket and resolves with its `ack` (rejects with its `error`). */
   send: <T extends ClientCommandType>(command: CommandOf<T>) => Promise<AckFor<T>>;
 }
@@ -17,6 +19,7 @@ export const LiveContext = createContext<LiveContextValue>({
   status: 'closed',
   notice: null,
   dismissNotice: () => undefined,
+  disconnect: () => undefined,
   send: () => Promise.reject(new Error('Live updates are not connected.')),
 });
 

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { AppError } from '@tt/shared';
+import { joinUrl } from '../core/url';
 import { BrokerErrors } from '../errors';
 import { type BrokerHttp, BrokerResponseError, type SendSpec } from '../http/broker-http';
 import type { AdapterEventListener } from '../http/http.types';
@@ -114,7 +115,7 @@ export class BinanceClient {
   }
 
   private url(path: string, params: Params): URL {
-    const url = new URL(path, this.config.apiBaseUrl);
+    const url = joinUrl(this.config.apiBaseUrl, path);
     for (const [key, value] of Object.entries(params)) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }

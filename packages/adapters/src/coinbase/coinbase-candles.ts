@@ -1,6 +1,7 @@
 import type { Candle } from '@tt/shared';
 import { normalizeDecimal } from '../core/decimal';
 import { epochMsToIso } from '../core/time';
+import { joinUrl } from '../core/url';
 import { BrokerErrors } from '../errors';
 import type { BrokerHttp } from '../http/broker-http';
 import type { FetchCandlesInput, OAuthTokens } from '../types';
@@ -34,9 +35,9 @@ export async function fetchCoinbaseCandles(
       windowStart + 1,
       Math.min(windowStart + COINBASE_MAX_CANDLES * HOUR_S - 1, last),
     );
-    const url = new URL(
-      `/api/v3/brokerage/products/${encodeURIComponent(input.symbol)}/candles`,
+    const url = joinUrl(
       ctx.apiBaseUrl,
+      `/api/v3/brokerage/products/${encodeURIComponent(input.symbol)}/candles`,
     );
     url.searchParams.set('start', String(windowStart));
     url.searchParams.set('end', String(windowEnd));

@@ -1,4 +1,5 @@
 import type { RawFill } from '@tt/shared';
+import { joinUrl } from '../core/url';
 import { BrokerErrors } from '../errors';
 import { isoToEpochMicros, parseExactTime, toRfc3339Seconds } from '../core/time';
 import type { BrokerHttp } from '../http/broker-http';
@@ -34,7 +35,7 @@ export async function* walkCoinbaseFills(
 
   do {
     input.signal?.throwIfAborted();
-    const url = new URL('/api/v3/brokerage/orders/historical/fills', ctx.apiBaseUrl);
+    const url = joinUrl(ctx.apiBaseUrl, '/api/v3/brokerage/orders/historical/fills');
     for (const symbol of input.symbols ?? []) url.searchParams.append('product_ids', symbol.toUpperCase());
     url.searchParams.set('start_sequence_timestamp', toRfc3339Seconds(start));
     url.searchParams.set('end_sequence_timestamp', toRfc3339Seconds(input.until));

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { formatScaled, QTY_SCALE } from '../core/decimal';
 import { mix, uniform } from '../core/hash';
 import { rawQuery } from '../core/paths';
+import { upperBound } from '../core/search';
 import { DAY_MS, HISTORY_MS } from '../core/time';
 import { BINANCE } from '../market/market.assets';
 import type { SandboxState } from '../sandbox.state';
@@ -33,17 +34,8 @@ function balancesOf(account: SandboxAccount, seed: number) {
 
 /** Trades of the list with a time within the last 30 days and not after now, as an index range. */
 function visible(list: readonly BinanceTrade[], nowMs: number): [number, number] {
-  const after = (ms: number) => {
-    let low = 0;
-    let high = list.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (list[mid]!.timeMs <= ms) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  };
-  return [after(nowMs - HISTORY_MS), after(nowMs)];
+  const timeAt = (i: number) => list[i]!.timeMs;
+  return [upperBound(list.length, timeAt, nowMs - HISTORY_MS), upperBound(list.length, timeAt, nowMs)];
 }
 
 function restrictions(key: BinanceKey) {

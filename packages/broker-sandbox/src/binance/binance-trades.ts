@@ -32,12 +32,12 @@ export interface BinanceTrade {
 }
 
 /**
- * Trade ids: 1e9 + 16 × (milliseconds since the market's anchor) + a lane for trades of the same
+ * Trade ids: 1e9 + 64 × (milliseconds since the market's anchor) + a lane for trades of the same
  * millisecond; they grow with time, so `fromId` paging and "last id seen" bookkeeping work.
  */
 const TRADE_ID_BASE = 1_000_000_000;
 const ORDER_ID_BASE = 20_000_000_000_000;
-const LANES = 16;
+const LANES = 64;
 const ANCHOR_MS = hourStartMs(ANCHOR_HOUR);
 /** Share of orders whose fee is paid in BNB (at a 25 % discount). */
 const BNB_FEE_SHARE = 0.3;

@@ -15,6 +15,7 @@ import { TRADER_PROFILES } from '../traders/trader.accounts';
 import type { AccessGrant } from './coinbase-oauth.store';
 import {
   coinbaseIndex,
+  coinbaseOwner,
   decodeCursor,
   encodeCursor,
   positionAfter,
@@ -47,13 +48,6 @@ const GRANULARITY_SECONDS: Readonly<Record<string, number>> = {
   ONE_DAY: 86_400,
 };
 const SPOT_PRODUCTS = new Map(COINBASE.symbols.map((s) => [s.symbol, s]));
-const ACCOUNT_INDEX = (account: keyof typeof TRADER_PROFILES) => TRADER_PROFILES[account].index;
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    coinbaseGrant?: AccessGrant;
-  }
-}
 
 /** Query values Fastify parsed: a repeated key arrives as an array. */
 function many(value: unknown): string[] {
@@ -91,13 +85,15 @@ class RateWindow {
 
 export function registerCoinbaseBrokerage(app: FastifyInstance, state: SandboxState): void {
   const rates = new RateWindow();
+  // The grant each authenticated request carries, without widening Fastify's request type for everyone.
+  const grants = new WeakMap<FastifyRequest, AccessGrant>();
 
   const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const grant = match ? state.oauth.authenticate(match[1]!) : undefined;
     if (!grant) return brokerageUnauthorized(reply);
-    request.coinbaseGrant = grant;
+    grants.set(request, grant);
     void reply.headers(rates.headers(grant.token, state.nowMs()));
     return undefined;
   };
@@ -106,7 +102,7 @@ export function registerCoinbaseBrokerage(app: FastifyInstance, state: SandboxSt
     '/api/v3/brokerage/orders/historical/fills',
     { preHandler: authenticate },
     async (request, reply) => {
-      const grant = request.coinbaseGrant!;
+      const grant = grants.get(request)!;
       const query = (request.query ?? {}) as Record<string, unknown>;
       const products = new Set([...many(query.product_ids), ...many(query.product_id)]);
       const orderIds = new Set([...many(query.order_ids), ...many(query.order_id)]);
@@ -137,7 +133,7 @@ export function registerCoinbaseBrokerage(app: FastifyInstance, state: SandboxSt
       const index = coinbaseIndex(book);
       const newestUs = nowMs * 1000;
       const oldestUs = (nowMs - HISTORY_MS) * 1000;
-      const accountIndex = ACCOUNT_INDEX(grant.account);
+      const owner = coinbaseOwner(state.seed, TRADER_PROFILES[grant.account].index);
       const pageSize = Math.min(limit, MAX_FILL_LIMIT);
       const fills: CoinbaseFill[] = [];
       let last = -1;
@@ -152,7 +148,7 @@ export function registerCoinbaseBrokerage(app: FastifyInstance, state: SandboxSt
         if (entry.timeUs > newestUs || sequence >= endUs) continue;
         if (entry.timeUs <= oldestUs || sequence < startUs) break;
         if (products.size > 0 && !products.has(productOf(entry))) continue;
-        const wire = toCoinbaseFill(entry, state.seed, accountIndex);
+        const wire = toCoinbaseFill(entry, owner);
         if (orderIds.size > 0 && !orderIds.has(wire.order_id)) continue;
         if (tradeIds.size > 0 && !tradeIds.has(wire.trade_id)) continue;
         if (fills.length === pageSize) {

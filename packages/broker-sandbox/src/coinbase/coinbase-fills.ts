@@ -91,7 +91,23 @@ export function productOf(fill: TraderFill): string {
   return SYMBOLS[fill.symbol]!.symbol;
 }
 
-export function toCoinbaseFill(fill: TraderFill, seed: number, accountIndex: number): CoinbaseFill {
+/** Who the fills belong to: the same for every fill of an account. */
+export interface CoinbaseOwner {
+  seed: number;
+  userId: string;
+  portfolioId: string;
+}
+
+export function coinbaseOwner(seed: number, accountIndex: number): CoinbaseOwner {
+  return {
+    seed,
+    userId: stableUuid(accountIndex, SALT_USER, seed),
+    portfolioId: stableUuid(accountIndex, SALT_PORTFOLIO, seed),
+  };
+}
+
+export function toCoinbaseFill(fill: TraderFill, owner: CoinbaseOwner): CoinbaseFill {
+  const { seed } = owner;
   const quote = quoteValue(fill.priceTicks, fill.qtyUnits);
   const fee = (quote * (fill.maker ? MAKER_FEE_PER_10K : TAKER_FEE_PER_10K)) / 10_000n;
   const tradeKey = fill.tradeType === 'FILL' ? fill.key : fill.key - CORRECTION_KEY_OFFSET;
@@ -108,8 +124,8 @@ export function toCoinbaseFill(fill: TraderFill, seed: number, accountIndex: num
     sequence_timestamp: formatRfc3339(sequenceOf(fill), 6),
     liquidity_indicator: fill.maker ? 'MAKER' : 'TAKER',
     size_in_quote: false,
-    user_id: stableUuid(accountIndex, SALT_USER, seed),
+    user_id: owner.userId,
     side: fill.side,
-    retail_portfolio_id: stableUuid(accountIndex, SALT_PORTFOLIO, seed),
+    retail_portfolio_id: owner.portfolioId,
   };
 }

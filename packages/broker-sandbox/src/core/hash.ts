@@ -36,6 +36,18 @@ export function normal(a: number, b = 0, c = 0, d = 0): number {
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
 
+/** Maps a uniform number in [0, 1) to an index chosen with the given relative weights. */
+export function weightedIndex(roll: number, weights: readonly number[]): number {
+  let total = 0;
+  for (const w of weights) total += w;
+  let rest = roll * total;
+  for (let i = 0; i < weights.length; i++) {
+    rest -= weights[i]!;
+    if (rest < 0) return i;
+  }
+  return weights.length - 1;
+}
+
 /** A sequence of random draws keyed once: `new Draws(key).next()` never depends on call sites elsewhere. */
 export class Draws {
   private counter = 0;
@@ -61,13 +73,6 @@ export class Draws {
 
   /** An index chosen with the given relative weights. */
   weighted(weights: readonly number[]): number {
-    let total = 0;
-    for (const w of weights) total += w;
-    let roll = this.next() * total;
-    for (let i = 0; i < weights.length; i++) {
-      roll -= weights[i]!;
-      if (roll < 0) return i;
-    }
-    return weights.length - 1;
+    return weightedIndex(this.next(), weights);
   }
 }

@@ -20,6 +20,10 @@ export function hourStartMs(hour: number): number {
   return EPOCH_MS + hour * HOUR_MS;
 }
 
+export function hourStartUs(hour: number): number {
+  return hourStartMs(hour) * 1000;
+}
+
 export function hourOfUs(us: number): number {
   return Math.floor((us / 1000 - EPOCH_MS) / HOUR_MS);
 }

@@ -1,5 +1,6 @@
 import { mix, uniform } from '../core/hash';
-import { ANCHOR_HOUR, HISTORY_MS, HOUR_US, hourOfMs, hourOfUs, hourStartMs } from '../core/time';
+import { upperBound } from '../core/search';
+import { ANCHOR_HOUR, HISTORY_MS, HOUR_US, hourOfMs, hourOfUs, hourStartUs } from '../core/time';
 import type { MarketEvent } from '../market/market.events';
 import type { VenueSpec } from '../market/market.assets';
 import { venueSymbols } from '../market/market.assets';
@@ -19,16 +20,15 @@ import {
 } from './trader.episodes';
 import type { TraderFill } from './trader.fill';
 import type { TraderContext } from './trader.writer';
-import { CORRECTION_KEY_OFFSET, EpisodeWriter } from './trader.writer';
+import { CORRECTION_KEY_OFFSET, EPISODE_STREAM_FACTOR, EpisodeWriter, stratumPhases } from './trader.writer';
 
-/** Episode keys: stream × 2^40 + index within the stream, so every episode's fills have their own keys. */
+/** Episode streams: every episode's key is stream × 2^40 + its index, so all fill keys differ. */
 const STREAM_SLOT = 1;
 const STREAM_CHASE = 2;
 const STREAM_PANIC = 3;
 const STREAM_OVERTRADE = 4;
 const STREAM_PERPETUAL = 5;
 const CHANNEL_CORRECTION = 6;
-const STREAM_FACTOR = 2 ** 40;
 const WEEK_HOURS = 168;
 /** No episode lasts longer: entry search (24 h) + the longest hold (90 h) + exits. */
 const MAX_EPISODE_HOURS = 160;
@@ -54,10 +54,6 @@ function generateFills(ctx: TraderContext, fromUs: number, toUs: number): Trader
     .sort((a, b) => a.timeUs - b.timeUs || a.key - b.key);
 }
 
-function hourStartUs(hour: number): number {
-  return hourStartMs(hour) * 1000;
-}
-
 function slotRange(fromHour: number, toHour: number, slotUs: number): [number, number] {
   const anchorUs = hourStartUs(ANCHOR_HOUR);
   return [
@@ -71,7 +67,7 @@ function writeSlots(ctx: TraderContext, out: TraderFill[], fromHour: number, toH
   const weights = SLOT_PATTERNS.map((pattern) => ctx.profile.patternWeights[pattern]);
   const [first, last] = slotRange(fromHour, toHour, slotUs);
   for (let slot = first; slot <= last; slot++) {
-    const w = new EpisodeWriter(ctx, STREAM_SLOT * STREAM_FACTOR + slot, 'plain', out);
+    const w = new EpisodeWriter(ctx, STREAM_SLOT * EPISODE_STREAM_FACTOR + slot, 'plain', out);
     const startUs = hourStartUs(ANCHOR_HOUR) + slot * slotUs + Math.floor(w.draws.next() * slotUs);
     const pattern = SLOT_PATTERNS[w.stratifiedChoice(weights)]!;
     w.pattern = pattern;
@@ -133,7 +129,8 @@ function panicIfCrashing(w: EpisodeWriter, startUs: number): void {
  */
 function writeMarketEvents(ctx: TraderContext, out: TraderFill[], fromHour: number, toHour: number): void {
   const anchorWeek = Math.floor(ANCHOR_HOUR / WEEK_HOURS);
-  for (let week = Math.floor(fromHour / WEEK_HOURS); week <= Math.floor((toHour + 24) / WEEK_HOURS); week++) {
+  const firstWeek = Math.max(anchorWeek, Math.floor(fromHour / WEEK_HOURS));
+  for (let week = firstWeek; week <= Math.floor((toHour + 24) / WEEK_HOURS); week++) {
     const spikes: [number, MarketEvent][] = [];
     const crashes: [number, MarketEvent][] = [];
     ctx.venue.symbols.forEach((spec, symbol) => {
@@ -153,7 +150,7 @@ function writeMarketEvents(ctx: TraderContext, out: TraderFill[], fromHour: numb
         const signal = findSpikeSignal(series, event.startHour, event.startHour + event.hours + 6);
         if (signal === undefined) return;
         chaseSpike(
-          new EpisodeWriter(ctx, STREAM_CHASE * STREAM_FACTOR + index + i, 'chase', out),
+          new EpisodeWriter(ctx, STREAM_CHASE * EPISODE_STREAM_FACTOR + index + i, 'chase', out),
           symbol,
           signal,
         );
@@ -163,7 +160,7 @@ function writeMarketEvents(ctx: TraderContext, out: TraderFill[], fromHour: numb
       .slice(0, ctx.profile.eventTradesPerWeek)
       .forEach(([symbol, event], i) => {
         panicInCrash(
-          new EpisodeWriter(ctx, STREAM_PANIC * STREAM_FACTOR + index + i, 'panic', out),
+          new EpisodeWriter(ctx, STREAM_PANIC * EPISODE_STREAM_FACTOR + index + i, 'panic', out),
           symbol,
           event,
         );
@@ -179,7 +176,7 @@ function writeOvertradeDays(ctx: TraderContext, out: TraderFill[], fromHour: num
     const index = day - anchorDay;
     if (index < 0 || index % every !== phase) continue;
     overtradeDay(
-      new EpisodeWriter(ctx, STREAM_OVERTRADE * STREAM_FACTOR + index, 'overtrade', out),
+      new EpisodeWriter(ctx, STREAM_OVERTRADE * EPISODE_STREAM_FACTOR + index, 'overtrade', out),
       day * 24,
     );
   }
@@ -190,7 +187,7 @@ function writePerpetuals(ctx: TraderContext, out: TraderFill[], fromHour: number
   const [first, last] = slotRange(fromHour, toHour, slotUs);
   const perpetual = ctx.venue.symbols.length;
   for (let slot = first; slot <= last; slot++) {
-    const w = new EpisodeWriter(ctx, STREAM_PERPETUAL * STREAM_FACTOR + slot, 'perpetual', out);
+    const w = new EpisodeWriter(ctx, STREAM_PERPETUAL * EPISODE_STREAM_FACTOR + slot, 'perpetual', out);
     plainTrade(w, hourStartUs(ANCHOR_HOUR) + slot * slotUs + Math.floor(w.draws.next() * slotUs), perpetual);
   }
 }
@@ -204,25 +201,25 @@ function writeCorrections(ctx: TraderContext, out: TraderFill[]): void {
     if (fill.symbol >= spot) continue;
     const roll = uniform(ctx.accountKey, CHANNEL_CORRECTION, fill.key, Math.floor(fill.key / 0x100000000));
     if (roll >= CORRECTION_CHANCE) continue;
-    const delaySeconds = 60 + Math.floor((roll / CORRECTION_CHANCE) * 1740);
+    // Booked a little later, within the same hour, at the corrected trade's price.
+    const roomUs = hourStartUs(hourOfUs(fill.timeUs) + 1) - 1 - fill.timeUs;
     out.push({
       ...fill,
       key: fill.key + CORRECTION_KEY_OFFSET,
-      timeUs: fill.timeUs + delaySeconds * 1_000_000 + (fill.key % 997),
+      timeUs: fill.timeUs + 1 + Math.floor((roll / CORRECTION_CHANCE) * roomUs),
       precision: 6,
       tradeType: roll < CORRECTION_CHANCE * 0.6 ? 'REVERSAL' : 'CORRECTION',
     });
   }
 }
 
-/** The fills of one (venue, account) generated for a window of hours, sorted by time then key. */
+/**
+ * The fills of one (venue, account) from 30 days and an hour before the end of `hour` to that end,
+ * sorted by time then key.
+ */
 export interface AccountBook {
-  venue: VenueSpec;
-  account: SandboxAccount;
   /** The hour of `now` the book was built for. */
   hour: number;
-  fromUs: number;
-  toUs: number;
   fills: TraderFill[];
 }
 
@@ -244,16 +241,18 @@ export class TraderBooks {
     const cached = this.books.get(cacheKey);
     if (cached && cached.hour === hour) return cached;
     const profile = TRADER_PROFILES[account];
+    const accountKey = mix(this.seed, venue.index, profile.index);
     const ctx: TraderContext = {
       market: this.market,
       venue,
       symbols: venueSymbols(venue),
       profile,
-      accountKey: mix(this.seed, venue.index, profile.index),
+      accountKey,
+      phases: stratumPhases(accountKey),
     };
     const toUs = hourStartUs(hour + 1);
     const fromUs = toUs - (HISTORY_MS * 1000 + HOUR_US);
-    const book = { venue, account, hour, fromUs, toUs, fills: generateFills(ctx, fromUs, toUs) };
+    const book = { hour, fills: generateFills(ctx, fromUs, toUs) };
     this.books.set(cacheKey, book);
     return book;
   }
@@ -261,18 +260,9 @@ export class TraderBooks {
 
 /** Index range [start, end) of the book's fills visible at `nowMs`: within the last 30 days, not after now. */
 export function visibleRange(book: AccountBook, nowMs: number): [number, number] {
-  const nowUs = nowMs * 1000;
-  return [firstIndexAfter(book.fills, nowUs - HISTORY_MS * 1000), firstIndexAfter(book.fills, nowUs)];
-}
-
-/** Index of the first fill with a time strictly after `us` (fills sorted by time). */
-function firstIndexAfter(fills: readonly TraderFill[], us: number): number {
-  let low = 0;
-  let high = fills.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (fills[mid]!.timeUs <= us) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  const timeAt = (i: number) => book.fills[i]!.timeUs;
+  return [
+    upperBound(book.fills.length, timeAt, (nowMs - HISTORY_MS) * 1000),
+    upperBound(book.fills.length, timeAt, nowMs * 1000),
+  ];
 }

@@ -1,4 +1,4 @@
-import { HOUR_US, hourOfUs, hourStartMs } from '../core/time';
+import { HOUR_US, hourOfUs, hourStartUs } from '../core/time';
 import type { MarketEvent } from '../market/market.events';
 import type { AssetSeries } from '../market/market.series';
 import type { EpisodeWriter } from './trader.writer';
@@ -10,10 +10,6 @@ import type { EpisodeWriter } from './trader.writer';
  */
 
 const MINUTE_US = 60_000_000;
-
-function hourStartUs(hour: number): number {
-  return hourStartMs(hour) * 1000;
-}
 
 /** The hour in [from, to] (gap hours skipped) with the highest score. */
 function bestHour(series: AssetSeries, from: number, to: number, score: (hour: number) => number): number {

@@ -1,5 +1,5 @@
-import { Draws, mix, uniform } from '../core/hash';
-import { HOUR_US, hourOfUs, hourStartMs } from '../core/time';
+import { Draws, mix, uniform, weightedIndex } from '../core/hash';
+import { HOUR_US, hourOfUs, hourStartUs } from '../core/time';
 import type { VenueSpec, VenueSymbol } from '../market/market.assets';
 import type { AssetSeries, HourCandle, Market } from '../market/market.series';
 import type { TradePattern, TraderProfile } from './trader.accounts';
@@ -14,6 +14,18 @@ export interface TraderContext {
   profile: TraderProfile;
   /** Mixes seed, venue and account, so each (venue, account) trades its own story. */
   accountKey: number;
+  /** Offsets φ of the stratified sequences, per (stream, draw): see `stratumPhases`. */
+  phases: readonly number[];
+}
+
+/** Stream ids stay below this; each stream has one phase per stratified draw. */
+const MAX_STREAMS = 8;
+
+/** The random offsets of an account's stratified sequences, computed once per account. */
+export function stratumPhases(accountKey: number): number[] {
+  return Array.from({ length: MAX_STREAMS * STRIDES.length }, (_, n) =>
+    uniform(accountKey, Math.floor(n / STRIDES.length), n % STRIDES.length, 0x737472),
+  );
 }
 
 export interface OrderResult {
@@ -34,17 +46,16 @@ const PART_WEIGHTS = [50, 35, 15];
 /** An order starts this far inside its hour, so that all its partial fills share the hour's candle. */
 const START_MARGIN_US = 5_000_000;
 const END_MARGIN_US = 300_000_000;
+/** Orders moved to the next tradable hour spread over its first ten minutes. */
+const MOVED_ORDER_SPREAD_US = 600_000_000;
 const MAX_PART_GAP_SECONDS = 40;
 /**
  * Strides of the Kronecker sequences behind `stratified()`: fractional parts of square roots of
  * primes, whose bounded continued fractions spread consecutive points evenly.
  */
 const STRIDES = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37].map((p) => Math.sqrt(p) % 1);
-const EPISODE_INDEX_FACTOR = 2 ** 40;
-
-function hourStartUs(hour: number): number {
-  return hourStartMs(hour) * 1000;
-}
+/** Episode keys are stream × 2^40 + the episode's index within its stream. */
+export const EPISODE_STREAM_FACTOR = 2 ** 40;
 
 /**
  * Writes one episode's orders as fills: partial fills, prices inside the hour's candle, exact
@@ -65,7 +76,7 @@ export class EpisodeWriter {
     private readonly out: TraderFill[],
   ) {
     this.draws = new Draws(mix(ctx.accountKey, episodeKey, Math.floor(episodeKey / 0x100000000)));
-    this.sequence = episodeKey % EPISODE_INDEX_FACTOR;
+    this.sequence = episodeKey % EPISODE_STREAM_FACTOR;
   }
 
   /**
@@ -77,19 +88,13 @@ export class EpisodeWriter {
     const i = this.strata++;
     const stride = STRIDES[i];
     if (stride === undefined) return this.draws.next();
-    const stream = Math.floor(this.episodeKey / EPISODE_INDEX_FACTOR);
-    return (this.sequence * stride + uniform(this.ctx.accountKey, stream, i, 0x737472)) % 1;
+    const stream = Math.floor(this.episodeKey / EPISODE_STREAM_FACTOR);
+    return (this.sequence * stride + this.ctx.phases[stream * STRIDES.length + i]!) % 1;
   }
 
   /** An index chosen with the given relative weights, from a stratified draw. */
   stratifiedChoice(weights: readonly number[]): number {
-    const total = weights.reduce((sum, w) => sum + w, 0);
-    let roll = this.stratified() * total;
-    for (let i = 0; i < weights.length; i++) {
-      roll -= weights[i]!;
-      if (roll < 0) return i;
-    }
-    return weights.length - 1;
+    return weightedIndex(this.stratified(), weights);
   }
 
   series(symbol: number): AssetSeries {
@@ -116,21 +121,27 @@ export class EpisodeWriter {
 
   /**
    * The first time at or after `us` when the symbol can be traded with room for partial fills:
-   * never in a gap hour, never in the last minutes of an hour. Never earlier than `us`.
+   * never in a gap hour, never in the last minutes of an hour. Never earlier than `us`; a time that
+   * has to move lands a few random minutes into the next tradable hour, so moved orders do not pile up.
    */
   tradableUs(symbol: number, us: number): number {
     const series = this.series(symbol);
     let hour = hourOfUs(us);
-    let offset = Math.max(us - hourStartUs(hour), START_MARGIN_US);
+    let offset = us - hourStartUs(hour);
+    if (offset < START_MARGIN_US) offset = START_MARGIN_US + this.moveJitterUs();
     if (offset > HOUR_US - END_MARGIN_US) {
       hour++;
-      offset = START_MARGIN_US;
+      offset = START_MARGIN_US + this.moveJitterUs();
     }
     while (series.isGap(hour)) {
       hour++;
-      offset = START_MARGIN_US;
+      offset = START_MARGIN_US + this.moveJitterUs();
     }
     return hourStartUs(hour) + offset;
+  }
+
+  private moveJitterUs(): number {
+    return Math.round(this.draws.between(0, MOVED_ORDER_SPREAD_US));
   }
 
   /** A random time within `hour` that can be traded. */

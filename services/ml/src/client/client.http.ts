@@ -8,6 +8,7 @@ import {
   ReflectResponseSchema,
 } from '@tt/shared';
 import { z } from 'zod';
+import { context, propagation } from '@opentelemetry/api';
 import { signRequest } from '../auth/auth.signing';
 import { MlErrors } from '../ml.errors';
 import type { MlClient } from './client.port';
@@ -57,6 +58,10 @@ export function createHttpMlClient(options: HttpMlClientOptions): MlClient {
       ...signRequest({ secret: options.hmacSecret, method, path: url.pathname + url.search, body: raw }),
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    // The caller's trace context (`traceparent`, `tracestate`) when the process traces; a no-op
+    // otherwise. Deliberately outside the signature: it steers no behaviour, and the signed
+    // contract (DESIGN.md §5) stays timestamp, method, path and body.
+    propagation.inject(context.active(), headers);
     let response: Response;
     let payload: unknown;
     try {

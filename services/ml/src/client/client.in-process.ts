@@ -17,6 +17,8 @@ export interface InProcessMlClientOptions {
   llm?: LlmOptions;
   /** Where failed LLM attempts are reported. */
   logger?: ReflectorOptions['logger'];
+  /** Called when the offline coach answers instead of the configured LLM. */
+  onLlmFallback?: ReflectorOptions['onLlmFallback'];
 }
 
 /**

@@ -13,6 +13,8 @@ import type { NonceStore } from '../auth/auth.nonce-store';
 import { createInProcessMlClient } from '../client/client.in-process';
 import { MlErrors } from '../ml.errors';
 import type { LlmOptions } from '../reflect/reflect.llm';
+import type { Registry } from 'prom-client';
+import { installMetrics, installServerSpans } from './ml.observability';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 export const MIN_HMAC_SECRET_LENGTH = 32;
@@ -30,6 +32,13 @@ export interface MlAppOptions {
   logger?: FastifyBaseLogger | { level: string } | boolean;
   /** Clock for the timestamp check. Default: Date.now. */
   now?: () => number;
+  /**
+   * Serve `GET /metrics` (unsigned, like the health routes: the port is reachable only inside the
+   * cluster) from this registry, with the LLM fallback counter on it. Default: no metrics.
+   */
+  metrics?: Registry;
+  /** A server span per request, continuing the caller's `traceparent`. Default false. */
+  tracing?: boolean;
 }
 
 function isLoggerInstance(logger: MlAppOptions['logger']): logger is FastifyBaseLogger {
@@ -51,6 +60,8 @@ export function createMlApp(options: MlAppOptions): FastifyInstance {
     ? Fastify({ loggerInstance: logger, bodyLimit })
     : Fastify({ logger, bodyLimit });
   installProblemHandlers(app);
+  if (options.tracing) installServerSpans(app);
+  const onLlmFallback = options.metrics ? installMetrics(app, options.metrics) : undefined;
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request) => {
@@ -63,7 +74,7 @@ export function createMlApp(options: MlAppOptions): FastifyInstance {
     return { status: 'ready' };
   });
 
-  const ml = createInProcessMlClient({ llm: options.llm, logger: app.log });
+  const ml = createInProcessMlClient({ llm: options.llm, logger: app.log, onLlmFallback });
   app.register(async (scope) => {
     installSignedRequestAuth(scope, {
       secret: options.hmacSecret,

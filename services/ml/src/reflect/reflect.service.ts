@@ -28,10 +28,15 @@ export class LruCache<V> {
   }
 }
 
+/** Why the offline coach answered although an LLM is configured. */
+export type LlmFallbackReason = 'llm_failed' | 'llm_resting';
+
 export interface ReflectorOptions {
   /** Without it, the offline coach answers every request. */
   llm?: LlmOptions;
   logger?: { warn(details: object, message: string): void };
+  /** Called each time the offline coach answers instead of the configured LLM (for a metric). */
+  onLlmFallback?: (reason: LlmFallbackReason) => void;
 }
 
 export interface Reflector {
@@ -48,7 +53,7 @@ const ATTEMPTS = 2;
  * outage costs one fast fallback per trade instead of two timeouts.
  */
 export function createReflector(options: ReflectorOptions = {}): Reflector {
-  const { llm, logger } = options;
+  const { llm, logger, onLlmFallback } = options;
   if (!llm) return { reflect: async (request) => offlineReflection(request) };
   const cache = new LruCache<ReflectResponse>(llm.cacheSize ?? 1_000);
   const now = llm.now ?? Date.now;
@@ -62,7 +67,10 @@ export function createReflector(options: ReflectorOptions = {}): Reflector {
       const key = reflectionDigest(request).toString('hex');
       const cached = cache.get(key);
       if (cached) return cached;
-      if (now() < restUntil) return offlineReflection(request);
+      if (now() < restUntil) {
+        onLlmFallback?.('llm_resting');
+        return offlineReflection(request);
+      }
       const reasons: string[] = [];
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
         try {
@@ -80,6 +88,7 @@ export function createReflector(options: ReflectorOptions = {}): Reflector {
         failuresInARow = 0;
       }
       logger?.warn({ reasons, label: request.label }, 'LLM reflection failed; the offline coach answered');
+      onLlmFallback?.('llm_failed');
       return offlineReflection(request);
     },
   };

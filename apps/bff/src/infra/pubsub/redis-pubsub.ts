@@ -7,6 +7,8 @@ import type { PubSub } from './pubsub.port';
  */
 export function createRedisPubSub(redis: Redis, prefix = 'tt:events:'): PubSub {
   const subscriber = redis.duplicate();
+  // Reconnects are ioredis's job; an error here must not become an unhandled 'error' event.
+  subscriber.on('error', () => undefined);
   const handlers = new Map<string, Set<(message: string) => void>>();
   subscriber.on('message', (channel: string, message: string) => {
     for (const handler of handlers.get(channel) ?? []) handler(message);

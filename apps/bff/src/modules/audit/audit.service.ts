@@ -1,6 +1,6 @@
 import { AuditActionSchema, type AuditAction, type AuditEntry, type Page } from '@tt/shared';
 import type { Logger } from '../../logger';
-import type { KeyedHasher } from '../auth/keyed-hash';
+import type { KeyedHasher } from '../auth';
 import { AuditErrors } from './audit.errors';
 import { sanitizeAuditMeta } from './audit.meta';
 import type { AuditRepository, AuditRow } from './audit.repository';

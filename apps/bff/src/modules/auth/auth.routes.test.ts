@@ -7,6 +7,7 @@ import {
   TEST_ORIGIN,
   TEST_PASSWORD,
   createTestClient,
+  dumpTables,
   mutationHeaders,
   signUpAndLogIn,
 } from './auth.test-support';
@@ -396,18 +397,11 @@ describe('auth routes', () => {
     const [user] = await t.platform.database.db.select().from(users).where(eq(users.email, email));
     expect(user?.passwordHash).toMatch(/^\$argon2id\$/);
 
-    const tables = await t.platform.database.db.execute<{ table_name: string }>(
-      "select table_name from information_schema.tables where table_schema = 'public'",
-    );
-    for (const { table_name } of tables.rows) {
-      const dump = await t.platform.database.db.execute<{ row: string }>(
-        `select row_to_json(t)::text as row from "${table_name}" t`,
-      );
-      const text = dump.rows.map((r) => r.row).join('\n');
-      expect(text, table_name).not.toContain(token);
-      expect(text, table_name).not.toContain(ip);
-      expect(text, table_name).not.toContain('DistinctiveAgent');
-      expect(text, table_name).not.toContain(TEST_PASSWORD);
+    for (const [table, text] of await dumpTables(t.platform.database.db)) {
+      expect(text, table).not.toContain(token);
+      expect(text, table).not.toContain(ip);
+      expect(text, table).not.toContain('DistinctiveAgent');
+      expect(text, table).not.toContain(TEST_PASSWORD);
     }
   });
 });

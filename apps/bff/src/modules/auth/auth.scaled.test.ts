@@ -76,7 +76,7 @@ describe('auth on PostgreSQL and Redis', () => {
     }
     expect(codes.slice(0, 10).filter((c) => c === 429)).toEqual([]);
     expect(codes.slice(10)).toEqual(Array(11).fill(429));
-    const keys = await t.platform.redis!.keys('tt:rl:*');
+    const keys = await t.platform.redis!.keys(`${t.config.redisPrefix}:rl:*`);
     expect(keys.some((k) => k.includes('/api/auth/login') && k.includes(limitedIp))).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { Database } from '@tt/db';
 import type { Argon2Params } from './password.hasher';
 
 /** Argon2id at the lowest cost the library accepts: route tests only, never a running server. */
@@ -88,4 +89,18 @@ export async function signUpAndLogIn(
   });
   if (login.statusCode !== 200) throw new Error(`login answered ${login.statusCode}: ${login.body}`);
   return { client, userId: (login.json() as { id: string }).id, email, password };
+}
+
+/** Each public table's rows as JSON text, for scans that prove a value is stored nowhere. */
+export async function dumpTables(db: Database): Promise<Map<string, string>> {
+  const rows = async <T>(query: string) => ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+  const tables = await rows<{ table_name: string }>(
+    "select table_name from information_schema.tables where table_schema = 'public' order by table_name",
+  );
+  const dump = new Map<string, string>();
+  for (const { table_name } of tables) {
+    const lines = await rows<{ row: string }>(`select row_to_json(t)::text as row from "${table_name}" t`);
+    dump.set(table_name, lines.map((l) => l.row).join('\n'));
+  }
+  return dump;
 }

@@ -16,7 +16,7 @@ import { createSessionRepository } from './session.repository';
 import { createSessionService, type SessionService } from './session.service';
 import { createUserRepository } from './user.repository';
 
-export { authRoutes } from './auth.routes';
+export { authRoutes, clientOf } from './auth.routes';
 export { settingsRoutes } from './settings.routes';
 export { AuthErrors } from './auth.errors';
 export {
@@ -28,6 +28,7 @@ export {
 export { createKeyedHasher, loadSessionSecret, type KeyedHasher, type KeyedHashPurpose } from './keyed-hash';
 export { SESSION_REVOKED_CHANNEL, type ClientInfo, type SessionService } from './session.service';
 export type { AuthService } from './auth.service';
+export type { UserRepository } from './user.repository';
 
 /** Knobs for tests and benchmarks; production runs on the defaults. */
 export interface IdentityOptions {

@@ -20,7 +20,7 @@ import type { Vault } from '../../infra/keys';
 import type { Logger } from '../../logger';
 import type { AuditRequest } from '../audit';
 import { sealApiKey, sealOAuthTokens, type ConnectionOwner } from './brokers.credentials';
-import { toConnectionDto } from './brokers.dto';
+import { BROKER_NAMES, toConnectionDto } from './brokers.dto';
 import { BrokersErrors, type CallbackFailure } from './brokers.errors';
 import { findUserConnection, setStatus, upsertConnection, type CredentialsWrite } from './brokers.repository';
 import { revokeAndDelete } from './brokers.revoke';
@@ -110,7 +110,7 @@ export function createBrokerConnectService(deps: BrokerConnectDeps): BrokerConne
 
   const requireConnection = async (userId: string, broker: BrokerId) => {
     const row = await findUserConnection(db, userId, broker);
-    if (!row) throw BrokersErrors.NOT_CONNECTED({ detail: `${broker} is not connected.` });
+    if (!row) throw BrokersErrors.NOT_CONNECTED({ detail: `${BROKER_NAMES[broker]} is not connected.` });
     return row;
   };
 
@@ -133,7 +133,7 @@ export function createBrokerConnectService(deps: BrokerConnectDeps): BrokerConne
   return {
     async startOAuth(userId, broker) {
       if (broker !== 'coinbase')
-        throw BrokersErrors.NOT_OAUTH({ detail: `${broker} connects with an API key.` });
+        throw BrokersErrors.NOT_OAUTH({ detail: `${BROKER_NAMES[broker]} connects with an API key.` });
       const state = createState();
       const pkce = createPkcePair();
       const redirectUri = oauthRedirectUri(deps.publicOrigin, broker);
@@ -180,7 +180,15 @@ export function createBrokerConnectService(deps: BrokerConnectDeps): BrokerConne
           .catch(() => undefined);
         return { ok: false, failure: 'not_read_only' };
       }
-      await store(userId, intent.broker, (owner) => sealOAuthTokens(vault, owner, tokens));
+      try {
+        await store(userId, intent.broker, (owner) => sealOAuthTokens(vault, owner, tokens));
+      } catch (error) {
+        // Tokens we could not keep must not stay alive at the exchange.
+        await adapters.coinbase.oauth
+          .revoke(tokens.refreshToken ?? tokens.accessToken)
+          .catch(() => undefined);
+        throw error;
+      }
       await audit(userId, 'broker.connect', { broker: intent.broker, scopes: scopes.join(' ') }, request);
       return { ok: true, broker: intent.broker };
     },
@@ -188,7 +196,9 @@ export function createBrokerConnectService(deps: BrokerConnectDeps): BrokerConne
     async connectApiKey(userId, broker, body, request) {
       const adapter = adapters.get(broker);
       if (adapter.id !== 'binance')
-        throw BrokersErrors.NOT_OAUTH({ detail: `${broker} connects through its sign-in page.` });
+        throw BrokersErrors.NOT_OAUTH({
+          detail: `${BROKER_NAMES[broker]} connects through its sign-in page.`,
+        });
       const credentials: ApiKeyCredentials = parseOrThrow(ApiKeyConnectStartRequestSchema, body, 'body');
       const { scopes } = await adapter.verifyReadOnly({ get: async () => credentials });
       const dto = await store(userId, broker, (owner) => sealApiKey(vault, owner, credentials));
@@ -209,7 +219,7 @@ export function createBrokerConnectService(deps: BrokerConnectDeps): BrokerConne
       if (row.status === 'active') return toConnectionDto(row);
       if (row.status !== 'paused') {
         throw BrokersErrors.NEEDS_RECONNECT({
-          detail: `${broker} needs to be connected again: ${row.lastError?.message ?? 'the connection no longer works.'}`,
+          detail: `${BROKER_NAMES[broker]} needs to be connected again: ${row.lastError?.message ?? 'the connection no longer works.'}`,
         });
       }
       const updated = (await setStatus(db, row.id, 'active')) ?? row;

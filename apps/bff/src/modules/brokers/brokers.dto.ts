@@ -9,6 +9,9 @@ export function parseSyncState(value: unknown, broker: string): SyncState | null
   return parsed.success && parsed.data.broker === broker ? parsed.data : null;
 }
 
+/** Exchange names as traders know them, for messages. */
+export const BROKER_NAMES = { coinbase: 'Coinbase', binance: 'Binance' } as const;
+
 /** Scopes as the broker reported them (Coinbase separates them with commas or spaces). */
 export const splitScopes = (scope: string) => scope.split(/[\s,]+/).filter(Boolean);
 

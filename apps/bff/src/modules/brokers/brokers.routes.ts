@@ -3,6 +3,7 @@ import { BrokerIdSchema, OAuthConnectStartRequestSchema, parseOrThrow, type Brok
 import { requireUser } from '../../plugins/auth-session';
 import { perUser } from '../../plugins/rate-limit';
 import type { BrokerConnectService } from './brokers-connect.service';
+import { BROKER_NAMES } from './brokers.dto';
 import { BrokersErrors, CALLBACK_FAILURES } from './brokers.errors';
 import type { BrokerConnectionsService } from './brokers.service';
 
@@ -55,7 +56,7 @@ export async function brokersRoutes(app: FastifyInstance, opts: BrokersRoutesOpt
     async (request, reply) => {
       const broker = brokerParam(request);
       if (broker !== 'coinbase')
-        throw BrokersErrors.NOT_OAUTH({ detail: `${broker} connects with an API key.` });
+        throw BrokersErrors.NOT_OAUTH({ detail: `${BROKER_NAMES[broker]} connects with an API key.` });
       const outcome = await opts.connect.completeOAuth(
         // A browser arriving here gets a redirect, never a 401, so a signed-out caller is passed on as null.
         request.auth?.userId ?? null,

@@ -175,7 +175,7 @@ describe('BrokerConnectionsService', () => {
 
   it('keeps every connection working after keys:rotate re-wraps them under a new key', async () => {
     const result = await rotateKeys({ config: t.config, db: t.platform.database.db });
-    expect(result).toMatchObject({ driver: 'file', previousKeyId: 'k1', keyId: 'k2', keyAdded: true });
+    expect(result).toMatchObject({ driver: 'file', keyId: 'k2', keyIds: ['k1', 'k2'], keyAdded: true });
     expect(result.tables[0]).toMatchObject({ rewrapped: 2, failed: [], byKeyId: { k2: 2 } });
 
     // A process started after the rotation loads both keys from the data directory.

@@ -1,5 +1,5 @@
 import { withFreshToken, type Adapters, type FillPage, type OAuthTokens, type SyncState } from '@tt/adapters';
-import type { CredentialProvider } from '@tt/adapters';
+import type { Clock, CredentialProvider } from '@tt/adapters';
 import type { Database } from '@tt/db';
 import { AppError, type BrokerConnectionDto, type BrokerId, type Candle } from '@tt/shared';
 import type { Cache } from '../../infra/cache';
@@ -56,10 +56,6 @@ export interface BrokerConnectionsService {
 
 /** The audit service's recording call, the one part of it this module uses. */
 export type BrokerAudit = Pick<AuditService, 'record'>;
-
-export interface Clock {
-  now(): number;
-}
 
 export interface BrokerServiceDeps {
   db: Database;

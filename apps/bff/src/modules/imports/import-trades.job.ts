@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { AppError } from '@tt/shared';
 import type { Database } from '@tt/db';
-import { PermanentJobError, type JobDefinition, type JobQueue } from '../../infra/jobs';
+import { DEFAULT_ATTEMPTS, PermanentJobError, type JobDefinition, type JobQueue } from '../../infra/jobs';
 import type { BrokerConnectionsService, ActiveConnection } from '../brokers';
 import type { CoachEventsService } from '../coach-events';
 import type { MarketDataService } from '../market-data';
 import type { PositionsService } from '../positions';
 import { insertTrades, seriesOfImport } from '../trades/trades.repository';
-import { addCounts, getRun, updateRun } from './import-runs.repository';
+import { addCounts, getRun, updateRun, type ImportRun } from './import-runs.repository';
 import { normalisePage } from './normalise-page';
 import { toProgress } from './import-progress';
+import type { PipelineMetrics } from '../../observability/metrics';
 
 /** Indicators need 250 closed hourly candles before the first entry (DESIGN §6), plus margin. */
 export const HISTORY_HOURS = 260;
@@ -27,6 +28,8 @@ export interface ImportJobDeps {
   jobs: JobQueue;
   /** The scoring job this import hands over to. */
   scoreJob: () => JobDefinition<{ userId: string; importId?: string | undefined }>;
+  /** Imports that end failed (Prometheus series). */
+  metrics?: PipelineMetrics;
 }
 
 /**
@@ -40,91 +43,146 @@ export function importTradesJob(deps: ImportJobDeps): JobDefinition<ImportJobPay
     name: 'import.trades',
     payload: ImportJobPayloadSchema,
     async handle(job) {
-      const { importId, userId } = job.payload;
-      let run = await getRun(deps.db, importId);
-      if (!run) throw new PermanentJobError(`import ${importId} does not exist`);
-      if (run.status === 'succeeded') return;
-      run = await updateRun(deps.db, importId, {
-        status: 'running',
-        phase: 'fetching',
-        startedAt: run.startedAt ?? new Date(),
-      });
-      await deps.events.raise(userId, 'import.progress', toProgress(run));
-
-      const connections = await deps.brokers.activeConnections(userId);
-      for (const conn of connections) {
-        try {
-          for await (const page of deps.brokers.fetchFills(conn, {
-            since: run.since,
-            until: run.until,
-            syncState: conn.syncState,
-            signal: job.signal,
-          })) {
-            const rows = await normalisePage(page.fills, {
-              marketData: deps.marketData,
-              source: conn.broker,
-              fetcherFor: (symbol) => (since, until) =>
-                deps.brokers.fetchCandles(conn, { symbol, since, until }),
-            });
-            run = await deps.db.transaction(async (tx) => {
-              const { inserted, duplicates } = await insertTrades(tx, userId, importId, rows);
-              return addCounts(tx, importId, {
-                fetched: page.fills.length,
-                inserted: inserted.length,
-                duplicates,
-              });
-            });
-            await deps.brokers.saveSyncState(conn.id, page.syncState);
-            await deps.events.raise(userId, 'import.progress', toProgress(run));
-          }
-          await deps.brokers.markSynced(conn.id, new Date());
-          await deps.brokers.markError(conn.id, null);
-        } catch (error) {
-          if (error instanceof AppError && error.status < 500) {
-            await deps.brokers.markError(conn.id, { code: error.code, message: error.detail ?? error.title });
-          }
-          throw error;
-        }
+      try {
+        await runImport(deps, job.payload, job.signal);
+      } catch (error) {
+        throw await failImportOnLastAttempt(deps, job, error);
       }
-      // Read back from the store rather than kept in memory: a run cut short by a crash stored
-      // fills whose series still need candles and pairing.
-      const touched = await touchedSeries(deps.db, userId, importId, connections);
-
-      run = await updateRun(deps.db, importId, { phase: 'candles' });
-      await deps.events.raise(userId, 'import.progress', toProgress(run));
-      for (const { conn, symbol, first } of touched) {
-        await deps.marketData.ensureHourly(
-          conn.broker,
-          symbol,
-          new Date(first - HISTORY_HOURS * HOUR),
-          new Date(),
-          (since, until) => deps.brokers.fetchCandles(conn, { symbol, since, until }),
-        );
-      }
-
-      run = await updateRun(deps.db, importId, { phase: 'pairing' });
-      await deps.events.raise(userId, 'import.progress', toProgress(run));
-      for (const { conn, symbol } of touched) {
-        await deps.positions.repairSeries({ userId, broker: conn.broker, symbol });
-      }
-
-      run = await updateRun(deps.db, importId, { phase: 'scoring' });
-      await deps.events.raise(userId, 'import.progress', toProgress(run));
-      await deps.jobs.enqueue(deps.scoreJob(), { importId, userId }, { jobId: `score-${importId}` });
     },
   };
 }
 
+/** A broker's "no" (revoked grant, missing permission) will not change on retry; 408/429/5xx might. */
+function isPermanent(error: unknown): boolean {
+  if (error instanceof PermanentJobError) return true;
+  return (
+    error instanceof AppError &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 408 &&
+    error.status !== 429
+  );
+}
+
+/**
+ * What a failed import or scoring run throws back to the queue: the error itself while retries
+ * remain, else a permanent failure, after the run is marked failed with a message a trader can read.
+ */
+export async function failImportOnLastAttempt(
+  deps: { db: Database; events: CoachEventsService; metrics?: PipelineMetrics | undefined },
+  job: { attempt: number; payload: { userId: string; importId?: string | undefined } },
+  error: unknown,
+): Promise<unknown> {
+  if (!isPermanent(error) && job.attempt < DEFAULT_ATTEMPTS) return error;
+  const message =
+    error instanceof AppError ? (error.detail ?? error.title) : 'The import failed; try again later.';
+  if (job.payload.importId) {
+    const failed = await updateRun(deps.db, job.payload.importId, {
+      status: 'failed',
+      phase: 'failed',
+      error: message,
+      finishedAt: new Date(),
+    });
+    deps.metrics?.importCompleted('failed');
+    await deps.events.raise(job.payload.userId, 'import.progress', toProgress(failed));
+  }
+  return error instanceof PermanentJobError ? error : new PermanentJobError(message, { cause: error });
+}
+
+async function runImport(deps: ImportJobDeps, payload: ImportJobPayload, signal: AbortSignal): Promise<void> {
+  const { importId, userId } = payload;
+  let run = await getRun(deps.db, importId);
+  if (!run) throw new PermanentJobError(`import ${importId} does not exist`);
+  if (run.status === 'succeeded') return;
+  run = await updateRun(deps.db, importId, {
+    status: 'running',
+    phase: 'fetching',
+    startedAt: run.startedAt ?? new Date(),
+  });
+  await deps.events.raise(userId, 'import.progress', toProgress(run));
+
+  const connections = await deps.brokers.activeConnections(userId);
+  // A CSV import stored its fills when the file was accepted; an API import fetches them now.
+  if (run.kind === 'api') {
+    for (const conn of connections) run = await fetchIntoStore(deps, conn, run, signal);
+  }
+  // Read back from the store rather than kept in memory: a run cut short by a crash stored
+  // fills whose series still need candles and pairing.
+  const touched = await touchedSeries(deps.db, userId, importId, connections);
+
+  run = await updateRun(deps.db, importId, { phase: 'candles' });
+  await deps.events.raise(userId, 'import.progress', toProgress(run));
+  for (const { conn, symbol, first } of touched) {
+    if (!conn) continue;
+    await deps.marketData.ensureHourly(
+      conn.broker,
+      symbol,
+      new Date(first - HISTORY_HOURS * HOUR),
+      new Date(),
+      (since, until) => deps.brokers.fetchCandles(conn, { symbol, since, until }),
+    );
+  }
+
+  run = await updateRun(deps.db, importId, { phase: 'pairing' });
+  await deps.events.raise(userId, 'import.progress', toProgress(run));
+  for (const { broker, symbol } of touched) {
+    await deps.positions.repairSeries({ userId, broker, symbol });
+  }
+
+  run = await updateRun(deps.db, importId, { phase: 'scoring' });
+  await deps.events.raise(userId, 'import.progress', toProgress(run));
+  await deps.jobs.enqueue(deps.scoreJob(), { importId, userId }, { jobId: `score-${importId}` });
+}
+
+/** Series the import stored fills in; candles come through the user's connection to that broker, if any. */
 async function touchedSeries(
   db: Database,
   userId: string,
   importId: string,
   connections: ActiveConnection[],
 ) {
-  const out: { conn: ActiveConnection; symbol: string; first: number }[] = [];
-  for (const s of await seriesOfImport(db, userId, importId)) {
-    const conn = connections.find((c) => c.broker === s.broker);
-    if (conn) out.push({ conn, symbol: s.symbol, first: s.first.getTime() });
+  return (await seriesOfImport(db, userId, importId)).map((s) => ({
+    broker: s.broker,
+    symbol: s.symbol,
+    first: s.first.getTime(),
+    conn: connections.find((c) => c.broker === s.broker),
+  }));
+}
+
+/** Streams one connection's fills into the store, page by page, counting in the same transaction. */
+async function fetchIntoStore(
+  deps: ImportJobDeps,
+  conn: ActiveConnection,
+  run: ImportRun,
+  signal: AbortSignal,
+): Promise<ImportRun> {
+  const { userId, id: importId } = run;
+  try {
+    for await (const page of deps.brokers.fetchFills(conn, {
+      since: run.since,
+      until: run.until,
+      syncState: conn.syncState,
+      signal,
+    })) {
+      const rows = await normalisePage(page.fills, {
+        marketData: deps.marketData,
+        source: conn.broker,
+        fetcherFor: (symbol) => (since, until) => deps.brokers.fetchCandles(conn, { symbol, since, until }),
+      });
+      run = await deps.db.transaction(async (tx) => {
+        const { inserted, duplicates } = await insertTrades(tx, userId, importId, rows);
+        return addCounts(tx, importId, { fetched: page.fills.length, inserted: inserted.length, duplicates });
+      });
+      await deps.brokers.saveSyncState(conn.id, page.syncState);
+      await deps.events.raise(userId, 'import.progress', toProgress(run));
+    }
+    await deps.brokers.markSynced(conn.id, new Date());
+    await deps.brokers.markError(conn.id, null);
+    return run;
+  } catch (error) {
+    if (error instanceof AppError && error.status < 500) {
+      await deps.brokers.markError(conn.id, { code: error.code, message: error.detail ?? error.title });
+    }
+    throw error;
   }
-  return out;
 }

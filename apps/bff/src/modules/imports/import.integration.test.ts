@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
 import { biasTags, trades } from '@tt/db';
 import { createTestApp, type TestApp } from '../../test-support/test-app';
-import { signUpAndLogIn } from '../auth/auth.test-support';
+import { mutationHeaders, signUpAndLogIn } from '../auth/auth.test-support';
 import {
   connectSandboxCoinbase,
+  countSandboxSpotFills,
   importAndWait,
   sandboxEnv,
   type RunningSandbox,
@@ -22,63 +23,6 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-/** Spot fills the sandbox's demo account has in the window, counted independently of our import. */
-async function sandboxSpotFillCount(): Promise<number> {
-  let total = 0;
-  for await (const page of t.services.adapters.coinbase.fetchFills({
-    credentials: {
-      get: async () => ({
-        accessToken: await demoToken(),
-        expiresAt: new Date(Date.now() + 3_600_000),
-        scope: '',
-      }),
-    },
-    since: new Date(Date.now() - 31 * 86_400_000),
-    until: new Date(),
-  })) {
-    total += page.fills.length;
-  }
-  return total;
-}
-
-async function demoToken(): Promise<string> {
-  const { createHash, randomBytes } = await import('node:crypto');
-  const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const redirect = 'http://127.0.0.1/cb';
-  const authorize = new URL(`${sandbox.url}/oauth/authorize`);
-  for (const [k, v] of Object.entries({
-    response_type: 'code',
-    client_id: 'independent-counter',
-    redirect_uri: redirect,
-    state: 'independent-counter-state',
-    scope: 'wallet:transactions:read',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  })) {
-    authorize.searchParams.set(k, v);
-  }
-  const allow = await fetch(authorize, {
-    method: 'POST',
-    body: new URLSearchParams({ decision: 'allow', account: 'demo' }),
-    redirect: 'manual',
-  });
-  const code = new URL(allow.headers.get('location')!).searchParams.get('code')!;
-  const token = await fetch(`${sandbox.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirect,
-      client_id: 'independent-counter',
-      client_secret: 'x',
-      code_verifier: verifier,
-    }),
-  });
-  return ((await token.json()) as { access_token: string }).access_token;
-}
-
 describe('import pipeline (sandbox demo account over HTTP)', () => {
   it('stores every fill once, tags every trade with its features, and a second import inserts nothing', async () => {
     const { client, userId } = await signUpAndLogIn(t.app);
@@ -86,7 +30,8 @@ describe('import pipeline (sandbox demo account over HTTP)', () => {
 
     const first = await importAndWait(client);
     expect(first).toMatchObject({ status: 'succeeded', phase: 'done' });
-    const expected = await sandboxSpotFillCount();
+    const window = new Date(Date.parse(String(first.since)));
+    const expected = await countSandboxSpotFills(sandbox.url, 'demo', window);
     expect(expected).toBeGreaterThan(200);
 
     const db = t.platform.database.db;
@@ -98,7 +43,7 @@ describe('import pipeline (sandbox demo account over HTTP)', () => {
     const untagged = await db.execute(
       sql`select count(*)::int as n from trades t where t.user_id = ${userId} and not exists (select 1 from bias_tags b where b.trade_id = t.id)`,
     );
-    expect((untagged.rows[0] as { n: number }).n).toBe(0);
+    expect((untagged as unknown as { rows: { n: number }[] }).rows[0]!.n).toBe(0);
     const tags = await db.select().from(biasTags).where(eq(biasTags.userId, userId));
     expect(
       tags.every(
@@ -111,6 +56,33 @@ describe('import pipeline (sandbox demo account over HTTP)', () => {
     expect(second).toMatchObject({ status: 'succeeded', inserted: 0 });
     const [after] = await db.select({ n: count() }).from(trades).where(eq(trades.userId, userId));
     expect(after!.n).toBe(expected);
+
+    // The same fills exported as CSV (Coinbase's fills layout) are recognised, not doubled.
+    const some = await db.select().from(trades).where(eq(trades.userId, userId)).limit(5);
+    const csv = [
+      'portfolio,trade id,product,side,created at,size,size unit,price,fee,total,price/fee/total unit',
+      ...some.map((f) => {
+        const [base, quote] = f.symbol.split('-');
+        return `default,${f.extId},${f.symbol},${f.side},${f.ts.toISOString()},${f.qty},${base},${f.price},${f.fee},0,${quote}`;
+      }),
+    ].join('\n');
+    const boundary = '----tt-overlap';
+    const uploaded = await client.request({
+      method: 'POST',
+      url: '/api/imports/csv',
+      headers: await mutationHeaders(client, { 'content-type': `multipart/form-data; boundary=${boundary}` }),
+      payload: `--${boundary}\r\nContent-Disposition: form-data; name="broker"\r\n\r\ncoinbase\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.csv"\r\n\r\n${csv}\r\n--${boundary}--\r\n`,
+    });
+    expect(uploaded.statusCode).toBe(202);
+    const overlap = (
+      await client.request({
+        method: 'GET',
+        url: `/api/imports/${(uploaded.json() as { importId: string }).importId}`,
+      })
+    ).json();
+    expect(overlap).toMatchObject({ inserted: 0, duplicates: 5 });
+    const [withCsv] = await db.select({ n: count() }).from(trades).where(eq(trades.userId, userId));
+    expect(withCsv!.n).toBe(expected);
 
     const list = await client.request({ method: 'GET', url: '/api/trades?limit=5' });
     expect(list.statusCode).toBe(200);

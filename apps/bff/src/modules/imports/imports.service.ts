@@ -1,10 +1,22 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { defineErrors, parseOrThrow } from '@tt/shared';
+import { defineErrors, parseOrThrow, type BrokerId } from '@tt/shared';
+import { parseTradeCsv } from '@tt/adapters';
 import type { Database } from '@tt/db';
 import type { JobDefinition, JobQueue } from '../../infra/jobs';
 import type { BrokerConnectionsService } from '../brokers';
-import { createRun, findPendingRun, getUserRun, listRuns, type ImportRun } from './import-runs.repository';
+import {
+  addCounts,
+  createRun,
+  updateRun,
+  findPendingRun,
+  getUserRun,
+  listRuns,
+  type ImportRun,
+} from './import-runs.repository';
+import type { MarketDataService } from '../market-data';
+import { insertTrades } from '../trades/trades.repository';
+import { normalisePage } from './normalise-page';
 import type { ImportJobPayload } from './import-trades.job';
 
 export const ImportErrors = defineErrors('IMPORT', {
@@ -21,6 +33,8 @@ export const MAX_BACKFILL_DAYS = 365;
 export const ImportRequestSchema = z.object({ since: z.iso.datetime({ offset: true }).optional() }).strict();
 
 export interface ImportsService {
+  /** Stores every fill of a broker's CSV export (all or nothing), then pairs and scores them in the background. */
+  importCsv(userId: string, broker: BrokerId, text: string): Promise<ImportRun>;
   requestImport(userId: string, body: unknown): Promise<{ run: ImportRun; deduped: boolean }>;
   get(userId: string, importId: string): Promise<ImportRun>;
   list(userId: string, before: { ts: Date; id: string } | undefined, limit: number): Promise<ImportRun[]>;
@@ -42,10 +56,32 @@ export function createImportsService(deps: {
   jobs: JobQueue;
   brokers: BrokerConnectionsService;
   importJob: () => JobDefinition<ImportJobPayload>;
+  marketData: MarketDataService;
   now?: () => Date;
 }): ImportsService {
   const now = deps.now ?? (() => new Date());
   return {
+    async importCsv(userId, broker, text) {
+      const parsed = parseTradeCsv(text, broker);
+      const connection = (await deps.brokers.activeConnections(userId)).find((c) => c.broker === broker);
+      const rows = await normalisePage(parsed.fills, {
+        marketData: deps.marketData,
+        source: broker,
+        fetcherFor: (symbol) => async (since, until) =>
+          connection ? deps.brokers.fetchCandles(connection, { symbol, since, until }) : [],
+      });
+      const times = parsed.fills.map((f) => Date.parse(f.ts));
+      const since = new Date(times.reduce((a, b) => Math.min(a, b), now().getTime()));
+      const until = new Date(times.reduce((a, b) => Math.max(a, b), since.getTime()));
+      const run = await deps.db.transaction(async (tx) => {
+        const created = await createRun(tx, { userId, jobId: 'pending', kind: 'csv', since, until });
+        const { inserted, duplicates } = await insertTrades(tx, userId, created.id, rows);
+        await addCounts(tx, created.id, { fetched: rows.length, inserted: inserted.length, duplicates });
+        return updateRun(tx, created.id, { jobId: `csv-${created.id}` });
+      });
+      await deps.jobs.enqueue(deps.importJob(), { importId: run.id, userId }, { jobId: run.jobId });
+      return run;
+    },
     async requestImport(userId, body) {
       const input = parseOrThrow(ImportRequestSchema, body ?? {}, 'body');
       const until = new Date(Math.ceil(now().getTime() / 3_600_000) * 3_600_000);

@@ -31,8 +31,8 @@ export async function normalisePage(
   }
   const seriesByPair = new Map<string, { ts: string; close: number }[]>();
   for (const [pair, times] of pending) {
-    const from = new Date(Math.min(...times) - 2 * HOUR);
-    const to = new Date(Math.max(...times));
+    const from = new Date(times.reduce((a, b) => Math.min(a, b), Infinity) - 2 * HOUR);
+    const to = new Date(times.reduce((a, b) => Math.max(a, b), -Infinity));
     await rates.marketData.ensureHourly(rates.source, pair, from, to, rates.fetcherFor(pair));
     seriesByPair.set(pair, await rates.marketData.series(rates.source, pair, from, to));
   }

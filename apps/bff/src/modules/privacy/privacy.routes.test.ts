@@ -13,7 +13,13 @@ import {
   trades,
 } from '@tt/db';
 import { createTestApp, type TestApp } from '../../test-support/test-app';
-import { TEST_PASSWORD, createTestClient, mutationHeaders, signUpAndLogIn } from '../auth/auth.test-support';
+import {
+  TEST_PASSWORD,
+  createTestClient,
+  dumpTables,
+  mutationHeaders,
+  signUpAndLogIn,
+} from '../auth/auth.test-support';
 import { USER_DELETED_CHANNEL } from './privacy.service';
 
 /** One row in every table that belongs to a user, as the other modules would write them. */
@@ -82,20 +88,10 @@ async function seedUserData(t: TestApp, userId: string) {
     .values({ userId, cacheKey: 'k', request: { horizonDays: 3 }, result: { pnl: '1.00' } });
 }
 
-/** Every row of every public table whose JSON form mentions the value. */
-async function rowsMentioning(t: TestApp, value: string): Promise<string[]> {
-  const { db } = t.platform.database;
-  const tables = await db.execute<{ table_name: string }>(
-    "select table_name from information_schema.tables where table_schema = 'public'",
-  );
-  const hits: string[] = [];
-  for (const { table_name } of tables.rows) {
-    const found = await db.execute<{ n: number }>(
-      `select count(*)::int as n from "${table_name}" t where row_to_json(t)::text like '%${value.replace(/'/g, "''")}%'`,
-    );
-    if ((found.rows[0]?.n ?? 0) > 0) hits.push(table_name);
-  }
-  return hits;
+/** The public tables any of whose rows mention the value. */
+async function tablesMentioning(t: TestApp, value: string): Promise<string[]> {
+  const dump = await dumpTables(t.platform.database.db);
+  return [...dump].filter(([, text]) => text.includes(value)).map(([table]) => table);
 }
 
 describe('privacy routes', () => {
@@ -195,7 +191,7 @@ describe('privacy routes', () => {
       payload: { password: 'not the password at all' },
     });
     expect(wrong.statusCode).toBe(403);
-    expect((await rowsMentioning(t, carol.userId)).length).toBeGreaterThan(5);
+    expect((await tablesMentioning(t, carol.userId)).length).toBeGreaterThan(5);
     const missing = await again.request({
       method: 'DELETE',
       url: '/api/me',
@@ -212,8 +208,8 @@ describe('privacy routes', () => {
     });
     expect(ok.statusCode).toBe(204);
     expect(deleted.map((m) => JSON.parse(m))).toEqual([{ userId: carol.userId }]);
-    expect(await rowsMentioning(t, carol.userId)).toEqual([]);
-    expect(await rowsMentioning(t, carol.email)).toEqual([]);
+    expect(await tablesMentioning(t, carol.userId)).toEqual([]);
+    expect(await tablesMentioning(t, carol.email)).toEqual([]);
     expect((await again.request({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(401);
 
     const retry = createTestClient(t.app, { remoteAddress: remoteAddress() });
@@ -225,7 +221,7 @@ describe('privacy routes', () => {
     });
     expect(login.statusCode).toBe(401);
 
-    expect((await rowsMentioning(t, dave.userId)).length).toBeGreaterThan(5);
+    expect((await tablesMentioning(t, dave.userId)).length).toBeGreaterThan(5);
     expect((await dave.client.request({ method: 'GET', url: '/api/me/export' })).json().trades).toHaveLength(
       1,
     );

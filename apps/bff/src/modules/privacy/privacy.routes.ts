@@ -3,7 +3,7 @@ import { DeleteAccountRequestSchema, parseOrThrow } from '@tt/shared';
 import { authenticate, requireUser } from '../../plugins/auth-session';
 import { clearSessionCookie } from '../../plugins/cookies';
 import { perUser } from '../../plugins/rate-limit';
-import { clientOf } from '../auth/auth.routes';
+import { clientOf } from '../auth';
 import type { PrivacyService } from './privacy.service';
 
 export interface PrivacyRoutesOptions {

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryPubSub } from '../../infra/pubsub';
 import { createLogger } from '../../logger';
 import type { AuditService } from '../audit';
-import type { AuthService, SessionService } from '../auth';
-import type { UserRepository } from '../auth/user.repository';
+import type { AuthService, SessionService, UserRepository } from '../auth';
 import type { ExportRepository } from './privacy.repository';
 import { USER_DELETED_CHANNEL, createPrivacyService } from './privacy.service';
 

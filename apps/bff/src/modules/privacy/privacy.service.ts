@@ -3,8 +3,7 @@ import type { PubSub } from '../../infra/pubsub';
 import type { Logger } from '../../logger';
 import type { AuthContext } from '../../plugins/auth-session';
 import type { AuditService } from '../audit';
-import type { AuthService, ClientInfo, SessionService } from '../auth';
-import type { UserRepository } from '../auth/user.repository';
+import type { AuthService, ClientInfo, SessionService, UserRepository } from '../auth';
 import type { ExportRepository } from './privacy.repository';
 
 export const USER_DELETED_CHANNEL = 'auth.user-deleted';

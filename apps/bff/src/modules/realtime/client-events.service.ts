@@ -1,12 +1,25 @@
-import { WsErrors, type ChatReflection, type JournalNote, type ReflectRequest, type ReflectResponse } from '@tt/shared';
+import {
+  WsErrors,
+  type ChatReflection,
+  type JournalNote,
+  type ReflectRequest,
+  type ReflectResponse,
+} from '@tt/shared';
 import type { Database } from '@tt/db';
 import { TradeErrors, type TradesService } from '../trades';
-import { insertChatReflection, insertNoteOnOwnTrade, setReflectionFeedback } from './client-events.repository';
+import {
+  insertChatReflection,
+  insertNoteOnOwnTrade,
+  setReflectionFeedback,
+} from './client-events.repository';
 
 /** What the coach socket's commands do, each on the caller's own data only. */
 export interface ClientEventsService {
   /** A new reflection on the trade in the asked tone, stored with source `chat`. */
-  askReflection(userId: string, request: { tradeId: string; tone: ReflectRequest['tone'] }): Promise<ChatReflection>;
+  askReflection(
+    userId: string,
+    request: { tradeId: string; tone: ReflectRequest['tone'] },
+  ): Promise<ChatReflection>;
   /** Stores a thumbs up or down on the reflection; personalisation reads it later. */
   giveFeedback(userId: string, request: { reflectionId: string; value: 'up' | 'down' }): Promise<void>;
   /** A journal note on the trade, stored exactly as given. */
@@ -25,7 +38,8 @@ export function createClientEventsService(deps: ClientEventsDeps): ClientEventsS
       // The trades service answers TRADES.NOT_FOUND for another user's trade as for a missing one.
       const trade = await deps.trades.detail(userId, tradeId);
       const top = trade.tags[0];
-      if (!top) throw WsErrors.TRADE_NOT_SCORED({ detail: 'Ask again once the import has tagged this trade.' });
+      if (!top)
+        throw WsErrors.TRADE_NOT_SCORED({ detail: 'Ask again once the import has tagged this trade.' });
       const reflection = await deps.ml.reflect({ features: top.features, label: top.label, tone });
       const row = await insertChatReflection(deps.db, {
         userId,

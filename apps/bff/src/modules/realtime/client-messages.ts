@@ -55,7 +55,8 @@ function correlation(raw: unknown): { requestId: string | null; type: string | n
   const { requestId, type } = raw as { requestId?: unknown; type?: unknown };
   return {
     requestId: RequestIdSchema.safeParse(requestId).success ? (requestId as string) : null,
-    type: typeof type === 'string' && (CLIENT_MESSAGE_TYPES as readonly string[]).includes(type) ? type : null,
+    type:
+      typeof type === 'string' && (CLIENT_MESSAGE_TYPES as readonly string[]).includes(type) ? type : null,
   };
 }
 
@@ -84,7 +85,11 @@ export function createClientMessageHandler(options: ClientMessageHandlerOptions)
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
 
-  const rateLimited = (connection: InboundConnection, ids: ReturnType<typeof correlation>, retryAfterMs: number) => {
+  const rateLimited = (
+    connection: InboundConnection,
+    ids: ReturnType<typeof correlation>,
+    retryAfterMs: number,
+  ) => {
     metrics.clientMessages.inc({ outcome: 'rate_limited' });
     connection.strikes += 1;
     if (connection.strikes >= maxStrikes) {
@@ -94,7 +99,9 @@ export function createClientMessageHandler(options: ClientMessageHandlerOptions)
     refuse(
       connection,
       ids,
-      WsErrors.RATE_LIMITED({ detail: `Slow down; the next message is accepted in ${Math.ceil(retryAfterMs / 1000)} s.` }),
+      WsErrors.RATE_LIMITED({
+        detail: `Slow down; the next message is accepted in ${Math.ceil(retryAfterMs / 1000)} s.`,
+      }),
       retryAfterMs,
     );
   };
@@ -102,12 +109,25 @@ export function createClientMessageHandler(options: ClientMessageHandlerOptions)
   async function dispatch(connection: InboundConnection, raw: unknown, ids: ReturnType<typeof correlation>) {
     if (ids.type === null) {
       metrics.clientMessages.inc({ outcome: 'invalid' });
-      return refuse(connection, ids, WsErrors.BAD_MESSAGE({ detail: `Send a JSON object whose type is one of ${CLIENT_MESSAGE_TYPES.join(', ')}.` }));
+      return refuse(
+        connection,
+        ids,
+        WsErrors.BAD_MESSAGE({
+          detail: `Send a JSON object whose type is one of ${CLIENT_MESSAGE_TYPES.join(', ')}.`,
+        }),
+      );
     }
     const parsed = ClientMessageSchema.safeParse(raw);
     if (!parsed.success) {
       metrics.clientMessages.inc({ outcome: 'invalid' });
-      return refuse(connection, ids, WsErrors.INVALID_MESSAGE({ detail: `Invalid ${ids.type} message.`, errors: zodFieldErrors(parsed.error) }));
+      return refuse(
+        connection,
+        ids,
+        WsErrors.INVALID_MESSAGE({
+          detail: `Invalid ${ids.type} message.`,
+          errors: zodFieldErrors(parsed.error),
+        }),
+      );
     }
     const message = parsed.data;
     const { userId } = connection;
@@ -117,7 +137,13 @@ export function createClientMessageHandler(options: ClientMessageHandlerOptions)
         break;
       case 'chat.ask_reflection': {
         const reflection = await clientEvents.askReflection(userId, message);
-        connection.reply({ ...envelope(), type: 'ack', for: message.type, requestId: message.requestId, reflection });
+        connection.reply({
+          ...envelope(),
+          type: 'ack',
+          for: message.type,
+          requestId: message.requestId,
+          reflection,
+        });
         break;
       }
       case 'chat.feedback':
@@ -133,7 +159,13 @@ export function createClientMessageHandler(options: ClientMessageHandlerOptions)
         break;
       case 'note.add': {
         const note = await clientEvents.addNote(userId, message);
-        connection.reply({ ...envelope(), type: 'ack', for: message.type, requestId: message.requestId, note });
+        connection.reply({
+          ...envelope(),
+          type: 'ack',
+          for: message.type,
+          requestId: message.requestId,
+          note,
+        });
         break;
       }
     }
@@ -153,7 +185,8 @@ export function createClientMessageHandler(options: ClientMessageHandlerOptions)
       await dispatch(connection, raw, ids);
     } catch (error) {
       const appError = error instanceof AppError ? error : CommonErrors.INTERNAL({ cause: error });
-      if (appError.status >= 500) logger.error({ err: error, userId: connection.userId }, 'coach socket message failed');
+      if (appError.status >= 500)
+        logger.error({ err: error, userId: connection.userId }, 'coach socket message failed');
       metrics.clientMessages.inc({ outcome: appError.status >= 500 ? 'failed' : 'refused' });
       refuse(connection, ids, appError);
     } finally {

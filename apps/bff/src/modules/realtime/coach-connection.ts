@@ -39,6 +39,8 @@ export class CoachConnection {
   inFlight = 0;
   /** Rate-limited messages in a row; past a bound the client is flooding. */
   strikes = 0;
+  /** True once the user's live subscription is in place and the replay (if any) has begun. */
+  started = false;
   private readonly queue: SendQueue;
   private readonly cursor: EventCursor;
 
@@ -52,7 +54,8 @@ export class CoachConnection {
       onDropped: (count) => metrics.dropped.inc(count),
       onWritten: (message: OutboundMessage) => {
         metrics.sent.inc({ kind: message.kind });
-        if (message.storedAt !== undefined) metrics.pushDelay.observe(Math.max(0, now() - message.storedAt) / 1000);
+        if (message.storedAt !== undefined)
+          metrics.pushDelay.observe(Math.max(0, now() - message.storedAt) / 1000);
       },
     });
     this.cursor = new EventCursor(
@@ -89,6 +92,7 @@ export class CoachConnection {
 
   /** Starts the replay, if any; call once the user's live subscription is in place. */
   start(): void {
+    this.started = true;
     this.cursor.start();
   }
 

@@ -68,10 +68,14 @@ export class ConnectionRegistry {
    * subscription is in place; false when its session already ended.
    */
   async add(connection: CoachConnection): Promise<boolean> {
-    if (this.revokedSessions.has(connection.sessionId) || this.deletedUsers.has(connection.userId)) return false;
+    if (this.revokedSessions.has(connection.sessionId) || this.deletedUsers.has(connection.userId))
+      return false;
     let user = this.users.get(connection.userId);
     if (!user) {
-      const entry: UserSockets = { connections: new Set(), subscribed: Promise.resolve(async () => undefined) };
+      const entry: UserSockets = {
+        connections: new Set(),
+        subscribed: Promise.resolve(async () => undefined),
+      };
       entry.subscribed = this.options.pubsub.subscribe(this.options.channel(connection.userId), (message) => {
         const event = parseLiveEvent(message);
         if (!event) {
@@ -98,7 +102,9 @@ export class ConnectionRegistry {
     this.users.delete(connection.userId);
     user.subscribed
       .then((unsubscribe) => unsubscribe())
-      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'coach channel unsubscribe failed'));
+      .catch((error: unknown) =>
+        this.options.logger.warn({ err: error }, 'coach channel unsubscribe failed'),
+      );
   }
 
   /** The sockets of one session (logout, revocation); remembered for sockets still connecting. */

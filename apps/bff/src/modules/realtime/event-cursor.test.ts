@@ -5,7 +5,12 @@ import { EventCursor, type CursorEvent, type EventCursorDeps } from './event-cur
 const ev = (id: number): CursorEvent => ({ id, data: `{"id":"${id}"}`, storedAt: 0 });
 
 /** A store of committed events and a cursor over it; `listAfter` answers when the test says so. */
-function harness(options: { committed: number; lastEventId: number | null; pageSize?: number; pendingLimit?: number }) {
+function harness(options: {
+  committed: number;
+  lastEventId: number | null;
+  pageSize?: number;
+  pendingLimit?: number;
+}) {
   let committed = options.committed;
   const delivered: { id: number; live: boolean }[] = [];
   const reads: { afterId: number; answer: () => void }[] = [];
@@ -16,7 +21,9 @@ function harness(options: { committed: number; lastEventId: number | null; pageS
     listAfter: (afterId, limit) => {
       if (state.failReads) return Promise.reject(new Error('database down'));
       const snapshot = () =>
-        Array.from({ length: Math.max(0, Math.min(limit, committed - afterId)) }, (_, i) => ev(afterId + 1 + i));
+        Array.from({ length: Math.max(0, Math.min(limit, committed - afterId)) }, (_, i) =>
+          ev(afterId + 1 + i),
+        );
       if (!state.manualReads) return Promise.resolve(snapshot());
       return new Promise((resolve) => reads.push({ afterId, answer: () => resolve(snapshot()) }));
     },
@@ -162,7 +169,9 @@ describe('EventCursor', () => {
               listAfter: (afterId, limit) => {
                 const upTo = Math.min(committed, afterId + limit);
                 return s.schedule(
-                  Promise.resolve(Array.from({ length: Math.max(0, upTo - afterId) }, (_, i) => ev(afterId + 1 + i))),
+                  Promise.resolve(
+                    Array.from({ length: Math.max(0, upTo - afterId) }, (_, i) => ev(afterId + 1 + i)),
+                  ),
                 );
               },
               deliver: (event) => delivered.push(event.id),
@@ -191,7 +200,10 @@ describe('EventCursor', () => {
             await s.waitAll();
             await settle();
           } while (s.count() > 0);
-          const expected = Array.from({ length: before + added - lastEventId }, (_, i) => lastEventId + 1 + i);
+          const expected = Array.from(
+            { length: before + added - lastEventId },
+            (_, i) => lastEventId + 1 + i,
+          );
           expect(delivered).toEqual(expected);
         },
       ),

@@ -5,7 +5,13 @@ import { createSlidingWindowLimiter } from './rate-limiter';
 function limiterAt(start: number, limit = 20) {
   const clock = { now: start };
   const cache = createMemoryCache({ now: () => clock.now });
-  const limiter = createSlidingWindowLimiter({ cache, limit, windowMs: 60_000, prefix: 'test:', now: () => clock.now });
+  const limiter = createSlidingWindowLimiter({
+    cache,
+    limit,
+    windowMs: 60_000,
+    prefix: 'test:',
+    now: () => clock.now,
+  });
   return { clock, limiter };
 }
 

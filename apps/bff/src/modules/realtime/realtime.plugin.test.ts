@@ -3,9 +3,19 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WS_LIMITS, WsCloseCode, type ServerMessage } from '@tt/shared';
 import { AUTH_CHANNELS, HUB_ORIGIN, startTestHub, type TestHub } from './realtime.plugin.test-support';
-import { connectSocket, refusedHandshake, socketUrl } from './realtime.test-support';
+import {
+  connectSocket,
+  rawUpgrade,
+  refusedHandshake,
+  socketUrl,
+  untilStarted,
+} from './realtime.test-support';
 
 const TRADE = '7b0b1c1e-4c55-4d6a-9a2b-1c2d3e4f5a6b';
+// The accounts module publishes uuids, and the plugin checks the shape of what it hears.
+const U1 = '11111111-1111-4111-8111-111111111111';
+const S1 = '22222222-2222-4222-8222-222222222222';
+const S2 = '33333333-3333-4333-8333-333333333333';
 let hub: TestHub | undefined;
 afterEach(async () => {
   await hub?.close();
@@ -18,7 +28,11 @@ describe('realtime plugin (/ws/coach)', () => {
   it('answers a plain GET with 426 and never upgrades without the right Origin', async () => {
     hub = await startTestHub();
     const cookie = hub.cookieFor('u1', 's1');
-    const plain = await hub.app.inject({ method: 'GET', url: '/ws/coach', headers: { cookie, origin: HUB_ORIGIN } });
+    const plain = await hub.app.inject({
+      method: 'GET',
+      url: '/ws/coach',
+      headers: { cookie, origin: HUB_ORIGIN },
+    });
     expect(plain.statusCode).toBe(426);
     expect(plain.headers.upgrade).toBe('websocket');
     expect(plain.json()).toMatchObject({ code: 'WS.UPGRADE_REQUIRED' });
@@ -29,10 +43,21 @@ describe('realtime plugin (/ws/coach)', () => {
     expect(badResume.status).toBe(400);
   });
 
+  it('answers an upgrade request for any other path as a plain request and closes its socket', async () => {
+    hub = await startTestHub();
+    const answer = await rawUpgrade(hub.base, '/api/trades?x=1');
+    expect(answer).toMatch(/^HTTP\/1.1 404 Not Found\r\n/);
+    expect(answer).toContain('"code":"HTTP.NOT_FOUND"');
+  });
+
   it('replays stored events after ?lastEventId, then delivers live ones', async () => {
     hub = await startTestHub();
     for (let i = 0; i < 5; i++) await hub.raise('u1');
-    const client = await connectSocket(hub.base, { cookie: hub.cookieFor('u1', 's1'), origin: HUB_ORIGIN, lastEventId: 2 });
+    const client = await connectSocket(hub.base, {
+      cookie: hub.cookieFor('u1', 's1'),
+      origin: HUB_ORIGIN,
+      lastEventId: 2,
+    });
     await client.waitForCount(3);
     await hub.raise('u1');
     await client.waitForCount(4);
@@ -48,7 +73,10 @@ describe('realtime plugin (/ws/coach)', () => {
     hub = await startTestHub({ heartbeatMs: 40 });
     const cookie = hub.cookieFor('u1', 's1');
     const healthy = await connectSocket(hub.base, { cookie, origin: HUB_ORIGIN });
-    const silent = new WebSocket(socketUrl(hub.base), { headers: { cookie, origin: HUB_ORIGIN }, autoPong: false });
+    const silent = new WebSocket(socketUrl(hub.base), {
+      headers: { cookie, origin: HUB_ORIGIN },
+      autoPong: false,
+    });
     const silentClosed = new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)));
     expect(await silentClosed).toBe(1006);
     expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
@@ -65,13 +93,18 @@ describe('realtime plugin (/ws/coach)', () => {
     hub = await startTestHub();
     const cookie = hub.cookieFor('u1', 's1');
     const open = [];
-    for (let i = 0; i < WS_LIMITS.socketsPerUser; i++) open.push(await connectSocket(hub.base, { cookie, origin: HUB_ORIGIN }));
+    for (let i = 0; i < WS_LIMITS.socketsPerUser; i++)
+      open.push(await connectSocket(hub.base, { cookie, origin: HUB_ORIGIN }));
     const sixth = await connectSocket(hub.base, { cookie, origin: HUB_ORIGIN });
-    expect(await sixth.closed).toEqual({ code: WsCloseCode.TOO_MANY_CONNECTIONS, reason: 'too many connections' });
+    expect(await sixth.closed).toEqual({
+      code: WsCloseCode.TOO_MANY_CONNECTIONS,
+      reason: 'too many connections',
+    });
     expect(await hub.metric('ws_connections')).toBe(5);
 
     await open.pop()!.close();
     const again = await connectSocket(hub.base, { cookie, origin: HUB_ORIGIN });
+    await untilStarted(hub.app, 'u1', 5);
     await hub.raise('u1');
     expect(await again.next()).toMatchObject({ id: '1', type: 'digest.ready' });
     for (const client of [...open, again]) await client.close();
@@ -79,12 +112,12 @@ describe('realtime plugin (/ws/coach)', () => {
 
   it('closes every socket of a session when it is revoked, and of a user when the account is deleted', async () => {
     hub = await startTestHub();
-    const a1 = await connectSocket(hub.base, { cookie: hub.cookieFor('u1', 's1'), origin: HUB_ORIGIN });
-    const a2 = await connectSocket(hub.base, { cookie: hub.cookieFor('u1', 's2'), origin: HUB_ORIGIN });
-    await hub.publish(AUTH_CHANNELS.sessionRevoked, { userId: 'u1', sessionId: 's1' });
+    const a1 = await connectSocket(hub.base, { cookie: hub.cookieFor(U1, S1), origin: HUB_ORIGIN });
+    const a2 = await connectSocket(hub.base, { cookie: hub.cookieFor(U1, S2), origin: HUB_ORIGIN });
+    await hub.publish(AUTH_CHANNELS.sessionRevoked, { userId: U1, sessionId: S1 });
     expect(await a1.closed).toEqual({ code: WsCloseCode.SESSION_ENDED, reason: 'session ended' });
     expect(a2.ws.readyState).toBe(WebSocket.OPEN);
-    await hub.publish(AUTH_CHANNELS.userDeleted, { userId: 'u1' });
+    await hub.publish(AUTH_CHANNELS.userDeleted, { userId: U1 });
     expect((await a2.closed).code).toBe(WsCloseCode.SESSION_ENDED);
   });
 
@@ -99,16 +132,33 @@ describe('realtime plugin (/ws/coach)', () => {
       note: { tradeId: TRADE, text: '<script>alert(1)</script>' },
     });
     client.send('{not json');
-    expect(await client.next()).toMatchObject({ type: 'error', requestId: null, problem: { code: 'WS.BAD_MESSAGE' } });
+    expect(await client.next()).toMatchObject({
+      type: 'error',
+      requestId: null,
+      problem: { code: 'WS.BAD_MESSAGE' },
+    });
     client.send({ type: 'chat.feedback', requestId: 'f1', reflectionId: 'nope', value: 'meh' });
     const invalid = await client.next();
-    expect(invalid).toMatchObject({ type: 'error', requestId: 'f1', for: 'chat.feedback', problem: { code: 'WS.INVALID_MESSAGE' } });
-    expect((invalid as { problem: { errors: { field: string }[] } }).problem.errors.map((e) => e.field).sort()).toEqual([
-      'reflectionId',
-      'value',
-    ]);
-    client.send({ type: 'note.add', requestId: 'n2', tradeId: TRADE, text: 'x'.repeat(WS_LIMITS.noteMaxLength + 1) });
-    expect(await client.next()).toMatchObject({ type: 'error', requestId: 'n2', problem: { code: 'WS.INVALID_MESSAGE' } });
+    expect(invalid).toMatchObject({
+      type: 'error',
+      requestId: 'f1',
+      for: 'chat.feedback',
+      problem: { code: 'WS.INVALID_MESSAGE' },
+    });
+    expect(
+      (invalid as { problem: { errors: { field: string }[] } }).problem.errors.map((e) => e.field).sort(),
+    ).toEqual(['reflectionId', 'value']);
+    client.send({
+      type: 'note.add',
+      requestId: 'n2',
+      tradeId: TRADE,
+      text: 'x'.repeat(WS_LIMITS.noteMaxLength + 1),
+    });
+    expect(await client.next()).toMatchObject({
+      type: 'error',
+      requestId: 'n2',
+      problem: { code: 'WS.INVALID_MESSAGE' },
+    });
     client.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     expect(await client.next()).toMatchObject({ type: 'error', problem: { code: 'WS.BAD_MESSAGE' } });
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
@@ -141,14 +191,16 @@ describe('realtime plugin (/ws/coach)', () => {
     const maxBufferedBytes = 64 * 1024;
     hub = await startTestHub({ maxBufferedBytes });
     let transport: Socket | undefined;
-    const ws = new WebSocket(socketUrl(hub.base), { headers: { cookie: hub.cookieFor('u1', 's1'), origin: HUB_ORIGIN } });
+    const ws = new WebSocket(socketUrl(hub.base), {
+      headers: { cookie: hub.cookieFor('u1', 's1'), origin: HUB_ORIGIN },
+    });
     // Paused before ws attaches its reader: nothing is read from the kernel until `resume()`.
     ws.on('upgrade', (response) => {
       transport = response.socket;
       transport.pause();
     });
     await new Promise((resolve) => ws.once('open', resolve));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await untilStarted(hub.app, 'u1');
 
     // 16 MB of events: several times what the loopback kernel buffers hold.
     const total = 4000;
@@ -168,7 +220,8 @@ describe('realtime plugin (/ws/coach)', () => {
     });
     transport!.resume();
     const deadline = Date.now() + 10_000;
-    while (received.at(-1)?.id !== total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (received.at(-1)?.id !== total && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
 
     expect(received.length).toBe(total - dropped);
     const gapAt = received.findIndex((m, i) => i > 0 && m.id !== received[i - 1]!.id + 1);

@@ -25,6 +25,7 @@ import { createConnectionSlots } from './connection-slots';
 import { createSlidingWindowLimiter } from './rate-limiter';
 import { createRealtimeMetrics, type RealtimeMetrics } from './realtime.metrics';
 import { createSocketAcceptor, type Handshake } from './socket-acceptor';
+import { createUpgradeGate } from './upgrade-gate';
 
 export interface RealtimeOptions {
   events: { listAfter(userId: string, afterId: number, limit: number): Promise<CoachEvent[]> };
@@ -155,10 +156,10 @@ async function realtime(app: FastifyInstance, options: RealtimeOptions) {
   // Before the server stops: tell every client to reconnect elsewhere (1012); then give the closing
   // handshakes a moment and cut what is left, so that no socket outlives the pools it cleans up with.
   app.addHook('preClose', async () => {
-    for (const connection of acceptor.open()) connection.close(WsCloseCode.SERVICE_RESTART, 'server restarting');
+    for (const connection of acceptor.open())
+      connection.close(WsCloseCode.SERVICE_RESTART, 'server restarting');
   });
   app.addHook('onClose', async () => {
-    console.error('onClose', Date.now());
     clearInterval(heartbeat);
     await acceptor.settled(options.shutdownGraceMs ?? 1000);
     for (const connection of acceptor.open()) connection.terminate();
@@ -167,9 +168,13 @@ async function realtime(app: FastifyInstance, options: RealtimeOptions) {
   });
 
   const handshakes = new WeakMap<FastifyRequest, Handshake>();
+  const gate = createUpgradeGate(app.server, WS_COACH_PATH, (request, response) =>
+    app.routing(request, response),
+  );
+  app.addHook('onClose', async () => gate.close());
   await app.register(async (scope) => {
     await scope.register(websocket, {
-      options: { maxPayload: WS_LIMITS.maxPayloadBytes, perMessageDeflate: false },
+      options: { server: gate.upgrades, maxPayload: WS_LIMITS.maxPayloadBytes, perMessageDeflate: false },
     });
     scope.route({
       method: 'GET',
@@ -184,7 +189,10 @@ async function realtime(app: FastifyInstance, options: RealtimeOptions) {
         handshakes.set(request, { auth, lastEventId: lastEventId ?? null });
       },
       handler: async () => {
-        throw WsErrors.UPGRADE_REQUIRED({ detail: 'This endpoint speaks WebSocket only.', headers: { upgrade: 'websocket' } });
+        throw WsErrors.UPGRADE_REQUIRED({
+          detail: 'This endpoint speaks WebSocket only.',
+          headers: { upgrade: 'websocket' },
+        });
       },
       wsHandler: (socket, request) => acceptor.accept(socket, handshakes.get(request)!),
     });

@@ -1,4 +1,6 @@
+import { connect } from 'node:net';
 import WebSocket from 'ws';
+import type { FastifyInstance } from 'fastify';
 import type { ServerMessage } from '@tt/shared';
 
 export interface SocketClientOptions {
@@ -117,4 +119,41 @@ export function refusedHandshake(base: string, options: SocketClientOptions = {}
 /** The `Cookie` header for a test client's jar. */
 export function cookieHeader(jar: Map<string, string>): string {
   return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+}
+
+/** Resolves once `count` sockets of the user on this process are set up (subscribed and started). */
+export function untilStarted(
+  app: FastifyInstance,
+  userId: string,
+  count = 1,
+  timeoutMs = 5000,
+): Promise<true> {
+  return until(
+    () =>
+      app.realtime.connections.forUser(userId).filter((c) => c.started).length >= count ? true : undefined,
+    timeoutMs,
+    `${count} started sockets`,
+  );
+}
+
+/** Sends a bare upgrade request for `path`; resolves with the raw answer once the server closes. */
+export function rawUpgrade(base: string, path: string, timeoutMs = 3000): Promise<string> {
+  const { port } = new URL(base);
+  const socket = connect(Number(port), '127.0.0.1');
+  let answer = '';
+  socket.on('data', (chunk) => (answer += chunk.toString()));
+  socket.write(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the server kept the socket for ${path} open`));
+    }, timeoutMs);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+  });
 }

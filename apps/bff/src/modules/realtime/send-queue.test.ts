@@ -23,7 +23,10 @@ function stuckSocket() {
   return socket satisfies WritableSocket;
 }
 
-const event = (id: number) => ({ data: JSON.stringify({ id: String(id), type: 'digest.ready' }), kind: 'event' as const });
+const event = (id: number) => ({
+  data: JSON.stringify({ id: String(id), type: 'digest.ready' }),
+  kind: 'event' as const,
+});
 const ids = (sent: string[]) => sent.map((s) => Number((JSON.parse(s) as { id: string }).id));
 
 describe('SendQueue', () => {
@@ -49,7 +52,11 @@ describe('SendQueue', () => {
   it('keeps at most `capacity` waiting, drops the oldest and marks only the next message written', () => {
     const socket = stuckSocket();
     const dropped: number[] = [];
-    const queue = new SendQueue(socket, { capacity: 100, maxBufferedBytes: 1, onDropped: (n) => dropped.push(n) });
+    const queue = new SendQueue(socket, {
+      capacity: 100,
+      maxBufferedBytes: 1,
+      onDropped: (n) => dropped.push(n),
+    });
     for (let i = 1; i <= 251; i++) queue.push(event(i));
     expect(queue.length).toBe(100);
     expect(dropped.reduce((a, b) => a + b, 0)).toBe(150);
@@ -99,6 +106,10 @@ describe('SendQueue', () => {
 
 describe('markUnsynced', () => {
   it('adds synced:false to a serialised object and keeps its fields', () => {
-    expect(JSON.parse(markUnsynced('{"id":"3","type":"digest.ready"}'))).toEqual({ id: '3', type: 'digest.ready', synced: false });
+    expect(JSON.parse(markUnsynced('{"id":"3","type":"digest.ready"}'))).toEqual({
+      id: '3',
+      type: 'digest.ready',
+      synced: false,
+    });
   });
 });

@@ -83,10 +83,8 @@ export function createSocketAcceptor(options: SocketAcceptorOptions) {
       now: options.now,
     });
     open.add(connection);
-    const raw = (socket as unknown as { _socket: import('node:net').Socket })._socket; const t0 = Date.now();
-    raw.on('end', () => console.error('raw end', Date.now() - t0)); raw.on('close', () => console.error('raw close', Date.now() - t0)); console.error('paused?', raw.isPaused(), raw.readableFlowing);
     const reauth = setTimeout(
-      () => socket.close(WsCloseCode.REAUTHENTICATE, 'reauthenticate'),
+      () => connection.close(WsCloseCode.REAUTHENTICATE, 'reauthenticate'),
       options.reauthMs * (1 - options.reauthJitter * options.random()),
     );
     reauth.unref();
@@ -110,11 +108,12 @@ export function createSocketAcceptor(options: SocketAcceptorOptions) {
     socket.on('message', (data, isBinary) => {
       connection.alive = true;
       void ready.then((established) =>
-        established && connection.isOpen ? options.handleMessage(connection, isBinary ? null : textOf(data)) : undefined,
+        established && connection.isOpen
+          ? options.handleMessage(connection, isBinary ? null : textOf(data))
+          : undefined,
       );
     });
     socket.once('close', () => {
-      console.error('server close event', Date.now());
       clearTimeout(reauth);
       connection.dispose();
       track(
@@ -148,9 +147,11 @@ export function createSocketAcceptor(options: SocketAcceptorOptions) {
     /** Resolves once every socket is closed and cleaned up, or after `withinMs`. */
     async settled(withinMs: number): Promise<void> {
       const deadline = Date.now() + withinMs;
-      console.error("settled", open.size, inProgress.size);
       while ((open.size > 0 || inProgress.size > 0) && Date.now() < deadline) {
-        await Promise.race([Promise.allSettled([...inProgress]), new Promise((resolve) => setTimeout(resolve, 10))]);
+        // A timer, not only the clean-ups: sockets still open need the event loop to see their close.
+        await Promise.race([...inProgress, new Promise((resolve) => setTimeout(resolve, 10))]).catch(
+          () => undefined,
+        );
       }
     },
   };

@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import { rules, type Executor } from '@tt/db';
+import { and, count, eq, inArray, isNotNull } from 'drizzle-orm';
+import { biasTags, reflections, rules, trades, type Executor } from '@tt/db';
 
 export type RuleRow = typeof rules.$inferSelect;
 
@@ -7,10 +7,20 @@ export async function listRules(db: Executor, userId: string): Promise<RuleRow[]
   return db.select().from(rules).where(eq(rules.userId, userId)).orderBy(rules.kind);
 }
 
-/** One rule per kind per user: a second upsert of a kind replaces the first. */
+/**
+ * One rule per kind per user: a second upsert of a kind replaces the first. The vote ledger is
+ * replaced only when given (a rule set by hand keeps the votes counted so far).
+ */
 export async function upsertRule(
   db: Executor,
-  values: { userId: string; kind: string; params: unknown; active: boolean; provenance: unknown },
+  values: {
+    userId: string;
+    kind: string;
+    params: unknown;
+    active: boolean;
+    provenance: unknown;
+    feedback?: Record<string, 'up' | 'down'>;
+  },
 ): Promise<RuleRow> {
   const [row] = await db
     .insert(rules)
@@ -21,6 +31,7 @@ export async function upsertRule(
         params: values.params,
         active: values.active,
         provenance: values.provenance,
+        ...(values.feedback ? { feedback: values.feedback } : {}),
         updatedAt: new Date(),
       },
     })
@@ -30,4 +41,40 @@ export async function upsertRule(
 
 export async function deleteRule(db: Executor, userId: string, kind: string): Promise<void> {
   await db.delete(rules).where(and(eq(rules.userId, userId), eq(rules.kind, kind)));
+}
+
+/*
+ * Personalisation's evidence, read-only from the tables scoring and the coach write.
+ */
+
+export async function tradeCount(db: Executor, userId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(trades).where(eq(trades.userId, userId));
+  return row?.n ?? 0;
+}
+
+/** The features of each scored trade (every tag of a trade carries the same features). */
+export async function scoredFeatures(db: Executor, userId: string): Promise<unknown[]> {
+  const rows = await db
+    .selectDistinctOn([biasTags.tradeId], { features: biasTags.features })
+    .from(biasTags)
+    .where(eq(biasTags.userId, userId))
+    .orderBy(biasTags.tradeId);
+  return rows.map((r) => r.features);
+}
+
+/** The user's votes on reflections of the given labels. */
+export async function reflectionVotes(db: Executor, userId: string, labels: readonly string[]) {
+  const rows = await db
+    .select({ id: reflections.id, label: reflections.label, feedback: reflections.feedback })
+    .from(reflections)
+    .where(
+      and(
+        eq(reflections.userId, userId),
+        isNotNull(reflections.feedback),
+        inArray(reflections.label, [...labels]),
+      ),
+    );
+  return rows.filter(
+    (r): r is typeof r & { feedback: 'up' | 'down' } => r.feedback === 'up' || r.feedback === 'down',
+  );
 }

@@ -11,4 +11,8 @@ export async function rulesRoutes(app: FastifyInstance, opts: { rules: RulesServ
     const { userId } = requireUser(request);
     return opts.rules.upsert(userId, request.body);
   });
+  app.post('/api/rules/reset', async (request) => {
+    const { userId } = requireUser(request);
+    return opts.rules.reset(userId, request.body);
+  });
 }

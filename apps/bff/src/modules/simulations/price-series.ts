@@ -18,7 +18,10 @@ export function lastCloseTime(series: PriceSeries): number {
  * The close of the last candle closed at or before `atMs`, provided the prices reach `atMs` (some
  * candle closes at or after it); null when the data stops before it or starts after it.
  */
-export function closeAtHorizon(series: PriceSeries, atMs: number): { price: number; closedAt: number } | null {
+export function closeAtHorizon(
+  series: PriceSeries,
+  atMs: number,
+): { price: number; closedAt: number } | null {
   if (lastCloseTime(series) < atMs) return null;
   const i = lastClosedIndex(series.ts, atMs);
   return i < 0 ? null : { price: series.close[i]!, closedAt: series.ts[i]! + HOUR_MS };
@@ -34,7 +37,12 @@ export function markAt(series: PriceSeries, atMs: number): number | null {
  * The first candle that opens at or after `fromMs` and closes by `untilMs` whose low reaches
  * `level`; its close time, or null when the price never got there.
  */
-export function firstTouchAtOrBelow(series: PriceSeries, level: number, fromMs: number, untilMs: number): number | null {
+export function firstTouchAtOrBelow(
+  series: PriceSeries,
+  level: number,
+  fromMs: number,
+  untilMs: number,
+): number | null {
   let lo = 0;
   let hi = series.ts.length;
   while (lo < hi) {

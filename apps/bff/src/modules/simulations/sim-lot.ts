@@ -15,9 +15,26 @@ export interface SimLot {
   exitTs: Date | null;
   /** Realised P&L after both fees; null while open. */
   pnlQuote: string | null;
+  /** The whole entry fill the lot was cut from: its fee rate is what counterfactual exits pay. */
+  entryFill: { qty: string; price: string; feeQuote: string };
 }
 
-/** A lot's money: cost is the entry value plus the entry fee; the fee rate is the entry fill's. */
+/** Smallest and largest of many numbers (no argument spreading: lists may be long). */
+export const minOf = (values: Iterable<number>) => {
+  let out = Infinity;
+  for (const v of values) if (v < out) out = v;
+  return out;
+};
+export const maxOf = (values: Iterable<number>) => {
+  let out = -Infinity;
+  for (const v of values) if (v > out) out = v;
+  return out;
+};
+
+/**
+ * A lot's money: cost is the entry value plus the lot's share of the entry fee; the fee rate is the
+ * whole entry fill's (not the lot's rounded share), so the lots of one fill add up exactly.
+ */
 export interface LotMoney {
   qty: Dec;
   entryPrice: Dec;
@@ -28,9 +45,9 @@ export interface LotMoney {
 export function lotMoney(lot: SimLot): LotMoney {
   const qty = new Dec(lot.qty);
   const entryPrice = new Dec(lot.entryPrice);
-  const entryFee = new Dec(lot.entryFee);
-  const notional = qty.mul(entryPrice);
-  return { qty, entryPrice, cost: notional.plus(entryFee), feeRate: notional.isZero() ? ZERO : entryFee.div(notional) };
+  const fillNotional = new Dec(lot.entryFill.qty).mul(lot.entryFill.price);
+  const feeRate = fillNotional.isZero() ? ZERO : new Dec(lot.entryFill.feeQuote).div(fillNotional);
+  return { qty, entryPrice, cost: qty.mul(entryPrice).plus(lot.entryFee), feeRate };
 }
 
 /** P&L of buying `qty` for `cost` and selling it at `price`, paying `feeRate` on the proceeds. */
@@ -47,7 +64,11 @@ export interface HorizonPrice {
 }
 
 /** The price each lot is sold at in the counterfactuals; null when prices do not reach its horizon. */
-export function horizonPrice(lot: SimLot, horizonMs: number, prices: ReadonlyMap<string, PriceSeries>): HorizonPrice | null {
+export function horizonPrice(
+  lot: SimLot,
+  horizonMs: number,
+  prices: ReadonlyMap<string, PriceSeries>,
+): HorizonPrice | null {
   const horizonAt = lot.entryTs.getTime() + horizonMs;
   const series = prices.get(lot.key);
   const found = series ? closeAtHorizon(series, horizonAt) : null;

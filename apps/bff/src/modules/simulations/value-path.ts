@@ -35,7 +35,11 @@ export function hourlyPoints(fromMs: number, toMs: number): number[] {
  * far plus every open leg marked at the last hourly close (a series without a close yet adds
  * nothing). O(points × series + legs log legs).
  */
-export function pathValues(legs: readonly PathLeg[], points: readonly number[], prices: ReadonlyMap<string, PriceSeries>): number[] {
+export function pathValues(
+  legs: readonly PathLeg[],
+  points: readonly number[],
+  prices: ReadonlyMap<string, PriceSeries>,
+): number[] {
   const opens = [...legs].sort((a, b) => a.openAt - b.openAt);
   const closes = legs.filter((l) => l.closeAt !== null).sort((a, b) => a.closeAt! - b.closeAt!);
   const effQty = new Map<string, number>();

@@ -16,8 +16,8 @@ export function CoinbaseConnect({ connected }: { connected: boolean }) {
     <section className="card" aria-labelledby="coinbase-heading">
       <h2 id="coinbase-heading">Coinbase</h2>
       <p>
-        Sign in on Coinbase and allow <strong>read access</strong> to your trade history. We never ask for permission to
-        trade or withdraw.
+        Sign in on Coinbase and allow <strong>read access</strong> to your trade history. We never ask for
+        permission to trade or withdraw.
       </p>
       <FormError error={start.error} />
       <button type="button" className="button" onClick={() => start.mutate()} disabled={start.isPending}>
@@ -47,11 +47,20 @@ export function BinanceConnect() {
     <section className="card" aria-labelledby="binance-heading">
       <h2 id="binance-heading">Binance</h2>
       <p>
-        Create an API key on Binance with <strong>only “Enable Reading”</strong> ticked. Leave spot trading, margin and
-        withdrawals <strong>disabled</strong>: we check, and refuse a key that could trade or withdraw.
+        Create an API key on Binance with <strong>only “Enable Reading”</strong> ticked. Leave spot trading,
+        margin and withdrawals <strong>disabled</strong>: we check, and refuse a key that could trade or
+        withdraw.
       </p>
       <form onSubmit={submit} className="stack" noValidate>
-        <TextField label="API key" name="apiKey" autoComplete="off" spellCheck={false} value={apiKey} onChange={(e) => setApiKey(e.target.value)} error={errors.apiKey} />
+        <TextField
+          label="API key"
+          name="apiKey"
+          autoComplete="off"
+          spellCheck={false}
+          value={apiKey}
+          onChange={(e) => setApiKey(e.target.value)}
+          error={errors.apiKey}
+        />
         <TextField
           label="Secret key"
           name="apiSecret"
@@ -102,8 +111,20 @@ export function CsvUpload({ onImport }: { onImport: (importId: string) => void }
       <h2 id="csv-heading">Upload a CSV export</h2>
       <p>No API access? Export your fills from the exchange and upload the file.</p>
       <form onSubmit={submit} className="stack" noValidate>
-        <SelectField label="Exported from" name="broker" value={broker} onChange={(e) => setBroker(e.target.value as 'coinbase' | 'binance')} options={CSV_BROKERS} />
-        <TextField label="CSV file" name="file" type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        <SelectField
+          label="Exported from"
+          name="broker"
+          value={broker}
+          onChange={(e) => setBroker(e.target.value as 'coinbase' | 'binance')}
+          options={CSV_BROKERS}
+        />
+        <TextField
+          label="CSV file"
+          name="file"
+          type="file"
+          accept=".csv,text/csv"
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+        />
         {rowErrors.length > 0 ? (
           <div role="alert" className="form-error">
             <p>Some rows could not be read:</p>

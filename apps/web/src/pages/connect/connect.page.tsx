@@ -10,7 +10,12 @@ import { BinanceConnect, CoinbaseConnect, CsvUpload } from './broker-forms';
 import { ImportPanel } from './import-panel';
 
 const BROKER_NAMES = { coinbase: 'Coinbase', binance: 'Binance' } as const;
-const STATUS_WORDS = { active: 'connected', paused: 'paused', revoked: 'disconnected', error: 'needs attention' } as const;
+const STATUS_WORDS = {
+  active: 'connected',
+  paused: 'paused',
+  revoked: 'disconnected',
+  error: 'needs attention',
+} as const;
 
 /** What the OAuth callback said, from `/connect?connected=coinbase` or `/connect?error=…&reason=…`. */
 function CallbackBanner() {
@@ -29,7 +34,8 @@ function CallbackBanner() {
     return (
       <div className="banner banner-error" role="alert">
         <p>
-          Nothing was connected. {params.get('reason') ?? 'The exchange did not complete the connection.'} <span className="muted">({error})</span>
+          Nothing was connected. {params.get('reason') ?? 'The exchange did not complete the connection.'}{' '}
+          <span className="muted">({error})</span>
         </p>
       </div>
     );
@@ -62,11 +68,19 @@ export default function ConnectPage() {
       <CallbackBanner />
       <section className="card" aria-labelledby="connections-heading">
         <h2 id="connections-heading">Your exchanges</h2>
-        {brokers.isPending ? <Loading /> : brokers.isError ? <ErrorState error={brokers.error} onRetry={() => void brokers.refetch()} /> : <ConnectionSummary connections={connections} />}
+        {brokers.isPending ? (
+          <Loading />
+        ) : brokers.isError ? (
+          <ErrorState error={brokers.error} onRetry={() => void brokers.refetch()} />
+        ) : (
+          <ConnectionSummary connections={connections} />
+        )}
       </section>
       <ImportPanel canImport={active.length > 0} startedId={startedId} onStarted={setStartedId} />
       <div className="grid-2">
-        <CoinbaseConnect connected={connections.some((c) => c.broker === 'coinbase' && c.status !== 'revoked')} />
+        <CoinbaseConnect
+          connected={connections.some((c) => c.broker === 'coinbase' && c.status !== 'revoked')}
+        />
         <BinanceConnect />
       </div>
       <CsvUpload onImport={setStartedId} />

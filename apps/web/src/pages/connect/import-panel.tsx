@@ -17,10 +17,19 @@ export function ImportProgressBar({ importId }: { importId: string }) {
       return dto;
     },
     // Keep the live `toScore` a socket event put in the cache when the poll answers.
-    structuralSharing: (old, fresh) => ({ ...(old as ImportRunView | undefined), ...(fresh as ImportRunView), toScore: (old as ImportRunView | undefined)?.toScore ?? null }),
+    structuralSharing: (old, fresh) => ({
+      ...(old as ImportRunView | undefined),
+      ...(fresh as ImportRunView),
+      toScore: (old as ImportRunView | undefined)?.toScore ?? null,
+    }),
     refetchInterval: (query) => (query.state.data && isFinished(query.state.data) ? false : POLL_MS),
   });
-  if (!run.data) return run.isError ? <ErrorState error={run.error} onRetry={() => void run.refetch()} /> : <Loading label="Starting the import…" />;
+  if (!run.data)
+    return run.isError ? (
+      <ErrorState error={run.error} onRetry={() => void run.refetch()} />
+    ) : (
+      <Loading label="Starting the import…" />
+    );
   const percent = importPercent(run.data);
   const text = importStatusText(run.data);
   return (
@@ -71,14 +80,19 @@ export function ImportPanel({
     <section className="card" aria-labelledby="import-heading">
       <h2 id="import-heading">Import your trades</h2>
       <p>
-        We fetch your fills from the last 30 days, pair them into positions, look at the market around each trade and tag
-        the habits behind it. Trades you already imported are skipped.
+        We fetch your fills from the last 30 days, pair them into positions, look at the market around each
+        trade and tag the habits behind it. Trades you already imported are skipped.
       </p>
       {imports.isError ? <ErrorState error={imports.error} onRetry={() => void imports.refetch()} /> : null}
       {shownId ? <ImportProgressBar key={shownId} importId={shownId} /> : null}
       {!canImport ? <p className="muted">Connect an exchange above first.</p> : null}
       <FormError error={start.error} />
-      <button type="button" className="button" onClick={() => start.mutate()} disabled={!canImport || start.isPending || (running && !startedId)}>
+      <button
+        type="button"
+        className="button"
+        onClick={() => start.mutate()}
+        disabled={!canImport || start.isPending || (running && !startedId)}
+      >
         {start.isPending ? 'Starting…' : shownId ? 'Import again' : 'Import my last 30 days'}
       </button>
     </section>

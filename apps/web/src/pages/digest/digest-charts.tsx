@@ -15,34 +15,55 @@ export function LabelsByWeekChart({ history }: { history: DigestPayload['history
   // Drawn from the tallest stack down, so each label's band shows in front of the ones above it.
   const drawOrder = useMemo(() => [...stacked.labels].reverse(), [stacked.labels]);
   const data = useMemo(
-    () => [stacked.weeks.map((_, i) => i), ...drawOrder.map((label) => stacked.tops[label]!)] as uPlot.AlignedData,
+    () =>
+      [
+        stacked.weeks.map((_, i) => i),
+        ...drawOrder.map((label) => stacked.tops[label]!),
+      ] as uPlot.AlignedData,
     [stacked, drawOrder],
   );
   const options = useCallback(
     (lib: typeof uPlot): Omit<uPlot.Options, 'width' | 'height'> => ({
-      scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] } },
+      scales: {
+        x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+      },
       axes: [
-        { values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) && stacked.weeks[t] ? shortDay.format(new Date(stacked.weeks[t]!)) : '')) },
+        {
+          values: (_u, ticks) =>
+            ticks.map((t) =>
+              Number.isInteger(t) && stacked.weeks[t] ? shortDay.format(new Date(stacked.weeks[t]!)) : '',
+            ),
+        },
         { label: 'Trades tagged' },
       ],
       series: [
-        { label: 'Week', value: (_u, i) => (i == null || !stacked.weeks[i] ? '—' : weekName(stacked.weeks[i]!)) },
+        {
+          label: 'Week',
+          value: (_u, i) => (i == null || !stacked.weeks[i] ? '—' : weekName(stacked.weeks[i]!)),
+        },
         ...drawOrder.map((label) => ({
           label: BIAS_LABEL_INFO[label].name,
           fill: BIAS_LABEL_COLOURS[label],
           stroke: BIAS_LABEL_COLOURS[label],
           paths: lib.paths.bars!({ size: [0.6, 80] }),
           points: { show: false },
-          value: (_u: uPlot, _v: number | null, _s: number, i: number | null) => (i == null ? '—' : String(stacked.counts[label]![i] ?? 0)),
+          value: (_u: uPlot, _v: number | null, _s: number, i: number | null) =>
+            i == null ? '—' : String(stacked.counts[label]![i] ?? 0),
         })),
       ],
     }),
     [stacked, drawOrder],
   );
-  if (stacked.weeks.length === 0 || stacked.labels.length === 0) return <p className="muted">No tagged trades in these weeks.</p>;
+  if (stacked.weeks.length === 0 || stacked.labels.length === 0)
+    return <p className="muted">No tagged trades in these weeks.</p>;
   return (
     <>
-      <UPlotChart options={options} data={data} label={`Tags per week over the last ${stacked.weeks.length} weeks; the numbers are in the table below.`} />
+      <UPlotChart
+        options={options}
+        data={data}
+        label={`Tags per week over the last ${stacked.weeks.length} weeks; the numbers are in the table below.`}
+      />
       <div className="table-wrap">
         <table className="data-table">
           <caption className="sr-only">Tags per week</caption>
@@ -82,11 +103,17 @@ export function CostPerLabelChart({ labels }: { labels: DigestPayload['labels'] 
     (lib: typeof uPlot): Omit<uPlot.Options, 'width' | 'height'> => ({
       scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] } },
       axes: [
-        { values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) && costs[t] ? BIAS_LABEL_INFO[costs[t]!.label].name : '')) },
+        {
+          values: (_u, ticks) =>
+            ticks.map((t) => (Number.isInteger(t) && costs[t] ? BIAS_LABEL_INFO[costs[t]!.label].name : '')),
+        },
         { label: 'Realised P&L', size: 70 },
       ],
       series: [
-        { label: 'Tag', value: (_u, i) => (i == null || !costs[i] ? '—' : BIAS_LABEL_INFO[costs[i]!.label].name) },
+        {
+          label: 'Tag',
+          value: (_u, i) => (i == null || !costs[i] ? '—' : BIAS_LABEL_INFO[costs[i]!.label].name),
+        },
         {
           label: 'Realised P&L',
           fill: '#1d4ed8',
@@ -102,7 +129,11 @@ export function CostPerLabelChart({ labels }: { labels: DigestPayload['labels'] 
   if (costs.length === 0) return <p className="muted">No tagged trades this week.</p>;
   return (
     <>
-      <UPlotChart options={options} data={data} label="Realised P&L per tag this week; the numbers are in the table below." />
+      <UPlotChart
+        options={options}
+        data={data}
+        label="Realised P&L per tag this week; the numbers are in the table below."
+      />
       <table className="data-table">
         <caption className="sr-only">Realised P&amp;L per tag</caption>
         <thead>
@@ -121,7 +152,9 @@ export function CostPerLabelChart({ labels }: { labels: DigestPayload['labels'] 
             <tr key={c.label}>
               <th scope="row">{BIAS_LABEL_INFO[c.label].name}</th>
               <td className="num">{c.count}</td>
-              <td className={`num ${c.pnl < 0 ? 'loss' : c.pnl > 0 ? 'gain' : ''}`}>{formatMoney(c.pnlText, true)}</td>
+              <td className={`num ${c.pnl < 0 ? 'loss' : c.pnl > 0 ? 'gain' : ''}`}>
+                {formatMoney(c.pnlText, true)}
+              </td>
             </tr>
           ))}
         </tbody>

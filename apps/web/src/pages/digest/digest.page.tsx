@@ -9,28 +9,37 @@ import { BiasChip } from '../../components/bias-chip';
 import { PageHeading } from '../../components/page-heading';
 import { Pnl } from '../../components/pnl';
 import { EmptyState, ErrorState, FormError, Loading } from '../../components/states';
-import { formatDecimal, formatMoney, formatPercent } from '../../lib/format';
+import { decimalSign, formatDecimal, formatMoney, formatPercent } from '../../lib/format';
 import { CostPerLabelChart, LabelsByWeekChart } from './digest-charts';
 
 const BUILD_POLL_MS = 2_000;
 const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', timeZone: 'UTC' });
+const TREND_WORDS = { up: 'up from', down: 'down from', same: 'same as' } as const;
 
+/** The week's local days (`firstDay`, `lastDay` are YYYY-MM-DD in the trader's zone). */
 function period(d: DigestDto): string {
-  const end = new Date(Date.parse(d.periodEnd) - 1);
-  return `${dayFormat.format(new Date(d.periodStart))} – ${dayFormat.format(end)}`;
+  return `${dayFormat.format(new Date(d.payload.firstDay))} – ${dayFormat.format(new Date(d.payload.lastDay))}`;
 }
 
 function DigestView({ digest }: { digest: DigestDto }) {
   const p = digest.payload;
   return (
     <>
-      <p className="muted">Week of {period(digest)} ({p.timeZone})</p>
+      <p className="muted">
+        {period(digest)} ({p.timeZone})
+        {p.quoteCurrencies.length > 0 ? ` · amounts in ${p.quoteCurrencies.join(' + ')}` : ''}
+      </p>
       {p.habit ? (
         <section className="card highlight" aria-labelledby="habit-heading">
           <h2 id="habit-heading">One habit to work on</h2>
           <p>
             <BiasChip label={p.habit.label} /> {p.habit.text}
           </p>
+          {decimalSign(p.habit.cost) < 0 ? (
+            <p className="muted">
+              It cost you <Pnl quote={p.habit.cost} /> this week.
+            </p>
+          ) : null}
         </section>
       ) : null}
       {p.reflection ? (
@@ -90,19 +99,22 @@ function DigestView({ digest }: { digest: DigestDto }) {
           ) : null}
           {p.best ? (
             <li>
-              Best position: <Link href={`/trades/${p.best.tradeId}`}>{p.best.symbol}</Link> <Pnl quote={p.best.pnl} />
+              Best position: <Link href={`/trades/${p.best.tradeId}`}>{p.best.symbol}</Link>{' '}
+              <Pnl quote={p.best.pnl} />
             </li>
           ) : null}
           {p.worst ? (
             <li>
-              Worst position: <Link href={`/trades/${p.worst.tradeId}`}>{p.worst.symbol}</Link> <Pnl quote={p.worst.pnl} />
+              Worst position: <Link href={`/trades/${p.worst.tradeId}`}>{p.worst.symbol}</Link>{' '}
+              <Pnl quote={p.worst.pnl} />
             </li>
           ) : null}
           {p.labels
             .filter((l) => l.count > 0)
             .map((l) => (
               <li key={l.label}>
-                <BiasChip label={l.label} /> {l.count} this week, {l.previousWeekCount} the week before
+                <BiasChip label={l.label} /> {l.count} this week, {TREND_WORDS[l.trend]} {l.previousWeekCount}{' '}
+                the week before
               </li>
             ))}
         </ul>
@@ -140,7 +152,12 @@ export default function DigestPage() {
         <>
           <DigestView digest={latest.data} />
           <FormError error={build.error} />
-          <button type="button" className="button secondary" onClick={() => build.mutate()} disabled={build.isPending || building}>
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => build.mutate()}
+            disabled={build.isPending || building}
+          >
             {building ? 'Building…' : 'Rebuild this week’s digest'}
           </button>
         </>
@@ -148,7 +165,12 @@ export default function DigestPage() {
         <EmptyState title="No digest yet">
           <p>Your digest arrives every Monday morning. You can build last week’s now.</p>
           <FormError error={build.error} />
-          <button type="button" className="button" onClick={() => build.mutate()} disabled={build.isPending || building}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => build.mutate()}
+            disabled={build.isPending || building}
+          >
             {building || build.isPending ? 'Building your digest…' : 'Build my digest'}
           </button>
           {building ? <Loading label="Building your digest…" /> : null}

@@ -7,21 +7,30 @@ import { rulesApi } from '../../api/rules.api';
 import { TextField } from '../../components/field';
 import { PageHeading } from '../../components/page-heading';
 import { ErrorState, FormError, Loading } from '../../components/states';
-import { RULE_FORMS, defaultParams, describeProvenance, inputsToParams, paramToInput } from '../../lib/rule-forms';
+import {
+  RULE_FORMS,
+  defaultParams,
+  describeProvenance,
+  inputsToParams,
+  paramToInput,
+} from '../../lib/rule-forms';
 
 function RuleCard({ rule }: { rule: RuleDto }) {
   const queryClient = useQueryClient();
   const form = RULE_FORMS[rule.kind];
   const headingId = useId();
   const activeId = useId();
-  const initial = () => Object.fromEntries(form.fields.map((f) => [f.key, paramToInput(f, rule.params[f.key])]));
+  const initial = () =>
+    Object.fromEntries(form.fields.map((f) => [f.key, paramToInput(f, rule.params[f.key])]));
   const [inputs, setInputs] = useState<Record<string, string>>(initial);
   const [active, setActive] = useState(rule.active);
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const save = useMutation({
     mutationFn: rulesApi.upsert,
     onSuccess: (saved) => {
-      queryClient.setQueryData<RuleDto[]>(queryKeys.rules, (list) => list?.map((r) => (r.kind === saved.kind ? saved : r)));
+      queryClient.setQueryData<RuleDto[]>(queryKeys.rules, (list) =>
+        list?.map((r) => (r.kind === saved.kind ? saved : r)),
+      );
       setInputs(Object.fromEntries(form.fields.map((f) => [f.key, paramToInput(f, saved.params[f.key])])));
     },
   });
@@ -39,7 +48,9 @@ function RuleCard({ rule }: { rule: RuleDto }) {
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>
         {form.title}{' '}
-        <span className={`badge ${rule.isDefault ? '' : provenance.length > 0 ? 'badge-personal' : 'badge-custom'}`}>
+        <span
+          className={`badge ${rule.isDefault ? '' : provenance.length > 0 ? 'badge-personal' : 'badge-custom'}`}
+        >
           {rule.isDefault ? 'Default' : provenance.length > 0 ? 'Personalised' : 'Your setting'}
         </span>
       </h2>
@@ -68,7 +79,12 @@ function RuleCard({ rule }: { rule: RuleDto }) {
           />
         ))}
         <div className="field checkbox">
-          <input id={activeId} type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
+          <input
+            id={activeId}
+            type="checkbox"
+            checked={active}
+            onChange={(e) => setActive(e.target.checked)}
+          />
           <label htmlFor={activeId}>Rule is on</label>
         </div>
         <FormError error={save.error} fields={form.fields.map((f) => f.key)} />
@@ -84,7 +100,11 @@ function RuleCard({ rule }: { rule: RuleDto }) {
               disabled={save.isPending}
               onClick={() => {
                 setActive(rule.kind !== 'avoidSpikeOverPct');
-                save.mutate({ kind: rule.kind, params: defaultParams(rule.kind), active: rule.kind !== 'avoidSpikeOverPct' });
+                save.mutate({
+                  kind: rule.kind,
+                  params: defaultParams(rule.kind),
+                  active: rule.kind !== 'avoidSpikeOverPct',
+                });
               }}
             >
               Reset to default
@@ -102,8 +122,8 @@ export default function RulesPage() {
     <>
       <PageHeading title="Rules">
         <p className="muted">
-          The thresholds your coach uses to tag trades. After 30 trades they adjust to your own history; you can always set
-          or reset them.
+          The thresholds your coach uses to tag trades. After 30 trades they adjust to your own history; you
+          can always set or reset them.
         </p>
       </PageHeading>
       {rules.isPending ? (

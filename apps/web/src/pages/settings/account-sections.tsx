@@ -27,11 +27,17 @@ export function SessionsSection() {
           {sessions.data.items.map((s) => (
             <li key={s.id} className="list-row">
               <span>
-                {s.current ? <strong>This device</strong> : 'Another device'} · signed in {formatDateTime(s.createdAt, me.timeZone, true)} · last seen{' '}
+                {s.current ? <strong>This device</strong> : 'Another device'} · signed in{' '}
+                {formatDateTime(s.createdAt, me.timeZone, true)} · last seen{' '}
                 {formatDateTime(s.lastSeenAt, me.timeZone)}
               </span>
               {s.current ? null : (
-                <button type="button" className="button secondary small" onClick={() => revoke.mutate(s.id)} disabled={revoke.isPending}>
+                <button
+                  type="button"
+                  className="button secondary small"
+                  onClick={() => revoke.mutate(s.id)}
+                  disabled={revoke.isPending}
+                >
                   Sign out this device
                 </button>
               )}
@@ -53,23 +59,38 @@ function BrokerRow({ connection }: { connection: BrokerConnectionDto }) {
   const refresh = () => void queryClient.invalidateQueries({ queryKey: queryKeys.brokers });
   const pause = useMutation({ mutationFn: () => brokersApi.pause(connection.broker), onSuccess: refresh });
   const resume = useMutation({ mutationFn: () => brokersApi.resume(connection.broker), onSuccess: refresh });
-  const disconnect = useMutation({ mutationFn: () => brokersApi.disconnect(connection.broker), onSuccess: refresh });
+  const disconnect = useMutation({
+    mutationFn: () => brokersApi.disconnect(connection.broker),
+    onSuccess: refresh,
+  });
   const busy = pause.isPending || resume.isPending || disconnect.isPending;
   return (
     <li className="list-row">
       <span>
         <strong>{name}</strong>: {connection.status}
-        {connection.lastSyncAt ? ` · last synced ${formatDateTime(connection.lastSyncAt, me.timeZone)}` : ' · never synced'}
+        {connection.lastSyncAt
+          ? ` · last synced ${formatDateTime(connection.lastSyncAt, me.timeZone)}`
+          : ' · never synced'}
         {connection.lastError ? <span className="loss"> · {connection.lastError.message}</span> : null}
       </span>
       <span className="row-actions">
         {connection.status === 'active' ? (
-          <button type="button" className="button secondary small" onClick={() => pause.mutate()} disabled={busy}>
+          <button
+            type="button"
+            className="button secondary small"
+            onClick={() => pause.mutate()}
+            disabled={busy}
+          >
             Pause {name}
           </button>
         ) : null}
         {connection.status === 'paused' ? (
-          <button type="button" className="button secondary small" onClick={() => resume.mutate()} disabled={busy}>
+          <button
+            type="button"
+            className="button secondary small"
+            onClick={() => resume.mutate()}
+            disabled={busy}
+          >
             Resume {name}
           </button>
         ) : null}
@@ -79,7 +100,8 @@ function BrokerRow({ connection }: { connection: BrokerConnectionDto }) {
             className="button danger small"
             disabled={busy}
             onClick={() => {
-              if (window.confirm(`Disconnect ${name}? Its access is revoked; your imported trades stay.`)) disconnect.mutate();
+              if (window.confirm(`Disconnect ${name}? Its access is revoked; your imported trades stay.`))
+                disconnect.mutate();
             }}
           >
             Disconnect {name}

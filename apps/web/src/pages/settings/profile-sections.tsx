@@ -18,7 +18,10 @@ const TONES = [
 function timeZones(current: string): { value: string; label: string }[] {
   const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
   const all = zones.includes(current) ? zones : [current, ...zones];
-  return (all.includes('UTC') ? all : ['UTC', ...all]).map((z) => ({ value: z, label: z.replaceAll('_', ' ') }));
+  return (all.includes('UTC') ? all : ['UTC', ...all]).map((z) => ({
+    value: z,
+    label: z.replaceAll('_', ' '),
+  }));
 }
 
 export function ProfileSection() {
@@ -55,7 +58,14 @@ export function ProfileSection() {
           options={zones}
           error={errors.timeZone}
         />
-        <SelectField label="Coaching tone" name="tone" value={tone} onChange={(e) => setTone(e.target.value as CoachTone)} options={TONES} error={errors.tone} />
+        <SelectField
+          label="Coaching tone"
+          name="tone"
+          value={tone}
+          onChange={(e) => setTone(e.target.value as CoachTone)}
+          options={TONES}
+          error={errors.tone}
+        />
         <FormError error={save.error} fields={['timeZone', 'tone']} />
         {save.isSuccess ? <p role="status">Saved.</p> : null}
         <button type="submit" className="button" disabled={save.isPending}>
@@ -88,7 +98,15 @@ export function PasswordSection() {
     <section className="card" aria-labelledby="password-heading">
       <h2 id="password-heading">Password</h2>
       <form onSubmit={submit} className="stack" noValidate>
-        <TextField label="Current password" name="currentPassword" type="password" autoComplete="current-password" value={currentPassword} onChange={(e) => setCurrent(e.target.value)} error={errors.currentPassword} />
+        <TextField
+          label="Current password"
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          value={currentPassword}
+          onChange={(e) => setCurrent(e.target.value)}
+          error={errors.currentPassword}
+        />
         <TextField
           label="New password"
           name="newPassword"
@@ -101,7 +119,11 @@ export function PasswordSection() {
         />
         <FormError error={change.error} fields={['currentPassword', 'newPassword']} />
         {change.isSuccess ? <p role="status">Password changed.</p> : null}
-        <button type="submit" className="button" disabled={change.isPending || !currentPassword || !newPassword}>
+        <button
+          type="submit"
+          className="button"
+          disabled={change.isPending || !currentPassword || !newPassword}
+        >
           Change password
         </button>
       </form>
@@ -118,7 +140,9 @@ export function DataSection() {
   const exportData = useMutation({
     mutationFn: authApi.exportData,
     onSuccess: (data) => {
-      const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+      const url = URL.createObjectURL(
+        new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }),
+      );
       const link = document.createElement('a');
       link.href = url;
       link.download = `trading-twin-export-${new Date().toISOString().slice(0, 10)}.json`;
@@ -137,9 +161,17 @@ export function DataSection() {
   return (
     <section className="card" aria-labelledby="data-heading">
       <h2 id="data-heading">Your data</h2>
-      <p>Download everything we hold about you as JSON: trades, tags, reflections, notes, rules and account activity.</p>
+      <p>
+        Download everything we hold about you as JSON: trades, tags, reflections, notes, rules and account
+        activity.
+      </p>
       <FormError error={exportData.error} />
-      <button type="button" className="button secondary" onClick={() => exportData.mutate()} disabled={exportData.isPending}>
+      <button
+        type="button"
+        className="button secondary"
+        onClick={() => exportData.mutate()}
+        disabled={exportData.isPending}
+      >
         {exportData.isPending ? 'Preparing…' : 'Export my data'}
       </button>
       <form
@@ -152,15 +184,33 @@ export function DataSection() {
       >
         <h3>Delete account</h3>
         <p>
-          This deletes {me.email}, revokes exchange access and erases every trade, tag and note. It cannot be undone.
+          This deletes {me.email}, revokes exchange access and erases every trade, tag and note. It cannot be
+          undone.
         </p>
-        <TextField label="Password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.password}
+        />
         <div className="field checkbox">
-          <input id="confirm-delete" type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
+          <input
+            id="confirm-delete"
+            type="checkbox"
+            checked={confirmed}
+            onChange={(e) => setConfirmed(e.target.checked)}
+          />
           <label htmlFor="confirm-delete">I understand my data will be erased</label>
         </div>
         <FormError error={remove.error} fields={['password']} />
-        <button type="submit" className="button danger" disabled={!password || !confirmed || remove.isPending}>
+        <button
+          type="submit"
+          className="button danger"
+          disabled={!password || !confirmed || remove.isPending}
+        >
           {remove.isPending ? 'Deleting…' : 'Delete my account'}
         </button>
       </form>

@@ -43,10 +43,20 @@ export function NotesPanel({ trade, timeZone }: { trade: TradeDetailDto; timeZon
       <form onSubmit={submit} className="stack">
         <div className="field">
           <label htmlFor={textId}>Add a note</label>
-          <textarea id={textId} rows={3} maxLength={WS_LIMITS.noteMaxLength} value={text} onChange={(e) => setText(e.target.value)} />
+          <textarea
+            id={textId}
+            rows={3}
+            maxLength={WS_LIMITS.noteMaxLength}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
         </div>
         <FormError error={add.error} />
-        <button type="submit" className="button secondary" disabled={!text.trim() || add.isPending || live.status !== 'open'}>
+        <button
+          type="submit"
+          className="button secondary"
+          disabled={!text.trim() || add.isPending || live.status !== 'open'}
+        >
           {add.isPending ? 'Saving…' : 'Save note'}
         </button>
       </form>

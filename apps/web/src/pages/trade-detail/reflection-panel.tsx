@@ -18,23 +18,44 @@ function latest(reflections: Reflection[]): Reflection | undefined {
 }
 
 /** The coach's latest reflection on this trade, a tone switch that asks for a new one, and thumbs. */
-export function ReflectionPanel({ trade, timeZone, defaultTone }: { trade: TradeDetailDto; timeZone: string; defaultTone: CoachTone }) {
+export function ReflectionPanel({
+  trade,
+  timeZone,
+  defaultTone,
+}: {
+  trade: TradeDetailDto;
+  timeZone: string;
+  defaultTone: CoachTone;
+}) {
   const live = useLive();
   const queryClient = useQueryClient();
   const groupId = useId();
   const current = latest(trade.reflections);
-  const [tone, setTone] = useState<CoachTone>(current?.tone === 'strict' || current?.tone === 'supportive' ? current.tone : defaultTone);
+  const [tone, setTone] = useState<CoachTone>(
+    current?.tone === 'strict' || current?.tone === 'supportive' ? current.tone : defaultTone,
+  );
   const patch = (update: (t: TradeDetailDto) => TradeDetailDto) =>
     queryClient.setQueryData<TradeDetailDto>(queryKeys.trade(trade.id), (old) => (old ? update(old) : old));
 
   const ask = useMutation({
-    mutationFn: (asked: CoachTone) => live.send<'chat.ask_reflection'>({ type: 'chat.ask_reflection', tradeId: trade.id, tone: asked }),
-    onSuccess: (ack) => patch((t) => ({ ...t, reflections: [...t.reflections.filter((r) => r.id !== ack.reflection.id), ack.reflection] })),
+    mutationFn: (asked: CoachTone) =>
+      live.send<'chat.ask_reflection'>({ type: 'chat.ask_reflection', tradeId: trade.id, tone: asked }),
+    onSuccess: (ack) =>
+      patch((t) => ({
+        ...t,
+        reflections: [...t.reflections.filter((r) => r.id !== ack.reflection.id), ack.reflection],
+      })),
   });
   const feedback = useMutation({
-    mutationFn: (vote: { reflectionId: string; value: 'up' | 'down' }) => live.send<'chat.feedback'>({ type: 'chat.feedback', ...vote }),
+    mutationFn: (vote: { reflectionId: string; value: 'up' | 'down' }) =>
+      live.send<'chat.feedback'>({ type: 'chat.feedback', ...vote }),
     onSuccess: (ack) =>
-      patch((t) => ({ ...t, reflections: t.reflections.map((r) => (r.id === ack.reflectionId ? { ...r, feedback: ack.value } : r)) })),
+      patch((t) => ({
+        ...t,
+        reflections: t.reflections.map((r) =>
+          r.id === ack.reflectionId ? { ...r, feedback: ack.value } : r,
+        ),
+      })),
   });
   const offline = live.status !== 'open';
 
@@ -55,14 +76,29 @@ export function ReflectionPanel({ trade, timeZone, defaultTone }: { trade: Trade
         <legend>Tone</legend>
         {TONES.map((t) => (
           <label key={t.value} className="radio">
-            <input type="radio" name={groupId} value={t.value} checked={tone === t.value} onChange={() => setTone(t.value)} />
+            <input
+              type="radio"
+              name={groupId}
+              value={t.value}
+              checked={tone === t.value}
+              onChange={() => setTone(t.value)}
+            />
             {t.label} <span className="muted">({t.hint})</span>
           </label>
         ))}
       </fieldset>
       <div className="row-actions">
-        <button type="button" className="button" onClick={() => ask.mutate(tone)} disabled={offline || ask.isPending}>
-          {ask.isPending ? 'Asking your coach…' : current ? `Ask again in a ${tone} tone` : `Ask for a ${tone} reflection`}
+        <button
+          type="button"
+          className="button"
+          onClick={() => ask.mutate(tone)}
+          disabled={offline || ask.isPending}
+        >
+          {ask.isPending
+            ? 'Asking your coach…'
+            : current
+              ? `Ask again in a ${tone} tone`
+              : `Ask for a ${tone} reflection`}
         </button>
         {current ? (
           <>
@@ -73,7 +109,7 @@ export function ReflectionPanel({ trade, timeZone, defaultTone }: { trade: Trade
               disabled={offline || feedback.isPending}
               onClick={() => feedback.mutate({ reflectionId: current.id, value: 'up' })}
             >
-              <span aria-hidden="true">👍</span> Helpful
+              Helpful
             </button>
             <button
               type="button"
@@ -82,12 +118,14 @@ export function ReflectionPanel({ trade, timeZone, defaultTone }: { trade: Trade
               disabled={offline || feedback.isPending}
               onClick={() => feedback.mutate({ reflectionId: current.id, value: 'down' })}
             >
-              <span aria-hidden="true">👎</span> Not helpful
+              Not helpful
             </button>
           </>
         ) : null}
       </div>
-      {offline ? <p className="muted">The live coach is reconnecting; asking and voting come back when it is live.</p> : null}
+      {offline ? (
+        <p className="muted">The live coach is reconnecting; asking and voting come back when it is live.</p>
+      ) : null}
       <FormError error={ask.error ?? feedback.error} />
     </section>
   );

@@ -29,7 +29,9 @@ export function TradeChartCard({ trade, timeZone }: { trade: TradeDetailDto; tim
       ) : (
         <>
           {candles.isError || chartCandles.length === 0 ? (
-            <p className="muted">No stored prices for this period; the chart joins your fill prices instead.</p>
+            <p className="muted">
+              No stored prices for this period; the chart joins your fill prices instead.
+            </p>
           ) : null}
           <TradeChart candles={chartCandles} marks={marks} timeZone={timeZone} label={label} />
           <p className="muted small">

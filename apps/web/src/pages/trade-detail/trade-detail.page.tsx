@@ -45,7 +45,8 @@ export default function TradeDetailPage() {
       </p>
       <PageHeading title={`${t.symbol} ${side}`}>
         <p className="muted">
-          {formatDateTime(t.ts, me.timeZone, true)} · {t.broker} · {t.source === 'csv' ? 'from CSV' : 'imported'}
+          {formatDateTime(t.ts, me.timeZone, true)} · {t.broker} ·{' '}
+          {t.source === 'csv' ? 'from CSV' : 'imported'}
         </p>
       </PageHeading>
       <dl className="facts">
@@ -92,7 +93,8 @@ export default function TradeDetailPage() {
               {t.tags.map((tag) => (
                 <li key={tag.label}>
                   <p>
-                    <BiasChip label={tag.label} /> <span className="muted">{formatPercent(tag.confidence, 0)} confidence</span>
+                    <BiasChip label={tag.label} />{' '}
+                    <span className="muted">{formatPercent(tag.confidence, 0)} confidence</span>
                   </p>
                   <p className="small">{BIAS_LABEL_INFO[tag.label].meaning}</p>
                   {tag.reasons.length > 0 ? (

@@ -10,13 +10,23 @@ const SIDE_OPTIONS = [
   { value: 'SELL', label: 'Sells' },
 ] as const;
 
-const LABEL_OPTIONS = [{ value: '', label: 'Any tag' }, ...BIAS_LABELS.map((l) => ({ value: l, label: BIAS_LABEL_INFO[l].name }))];
+const LABEL_OPTIONS = [
+  { value: '', label: 'Any tag' },
+  ...BIAS_LABELS.map((l) => ({ value: l, label: BIAS_LABEL_INFO[l].name })),
+];
 
 /** The filters as a form: applied on submit, so typing a symbol does not refetch on every key. */
-export function TradeFiltersForm({ value, onApply }: { value: TradeFilters; onApply: (filters: TradeFilters) => void }) {
+export function TradeFiltersForm({
+  value,
+  onApply,
+}: {
+  value: TradeFilters;
+  onApply: (filters: TradeFilters) => void;
+}) {
   const [draft, setDraft] = useState(value);
   const [errors, setErrors] = useState<ReturnType<typeof validateFilters>>({});
-  const set = <K extends keyof TradeFilters>(key: K, v: TradeFilters[K]) => setDraft((d) => ({ ...d, [key]: v }));
+  const set = <K extends keyof TradeFilters>(key: K, v: TradeFilters[K]) =>
+    setDraft((d) => ({ ...d, [key]: v }));
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -28,11 +38,44 @@ export function TradeFiltersForm({ value, onApply }: { value: TradeFilters; onAp
 
   return (
     <form className="filters" onSubmit={submit} noValidate aria-label="Filter trades">
-      <TextField label="Symbol" name="symbol" placeholder="BTC-USD" value={draft.symbol} onChange={(e) => set('symbol', e.target.value)} error={errors.symbol} />
-      <SelectField label="Side" name="side" value={draft.side} onChange={(e) => set('side', e.target.value as TradeFilters['side'])} options={SIDE_OPTIONS} />
-      <SelectField label="Tag" name="label" value={draft.label} onChange={(e) => set('label', e.target.value as TradeFilters['label'])} options={LABEL_OPTIONS} />
-      <TextField label="From" name="from" type="date" value={draft.from} onChange={(e) => set('from', e.target.value)} error={errors.from} />
-      <TextField label="To" name="to" type="date" value={draft.to} onChange={(e) => set('to', e.target.value)} error={errors.to} />
+      <TextField
+        label="Symbol"
+        name="symbol"
+        placeholder="BTC-USD"
+        value={draft.symbol}
+        onChange={(e) => set('symbol', e.target.value)}
+        error={errors.symbol}
+      />
+      <SelectField
+        label="Side"
+        name="side"
+        value={draft.side}
+        onChange={(e) => set('side', e.target.value as TradeFilters['side'])}
+        options={SIDE_OPTIONS}
+      />
+      <SelectField
+        label="Tag"
+        name="label"
+        value={draft.label}
+        onChange={(e) => set('label', e.target.value as TradeFilters['label'])}
+        options={LABEL_OPTIONS}
+      />
+      <TextField
+        label="From"
+        name="from"
+        type="date"
+        value={draft.from}
+        onChange={(e) => set('from', e.target.value)}
+        error={errors.from}
+      />
+      <TextField
+        label="To"
+        name="to"
+        type="date"
+        value={draft.to}
+        onChange={(e) => set('to', e.target.value)}
+        error={errors.to}
+      />
       <div className="filter-actions">
         <button type="submit" className="button">
           Apply filters

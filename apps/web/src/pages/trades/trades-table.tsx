@@ -9,13 +9,24 @@ import { formatDateTime, formatDecimal, formatHours } from '../../lib/format';
 const ROW_HEIGHT = 44;
 const COLUMNS = 9;
 
-const TradeRow = memo(function TradeRow({ trade, index, timeZone }: { trade: TradeDto; index: number; timeZone: string }) {
+const TradeRow = memo(function TradeRow({
+  trade,
+  index,
+  timeZone,
+}: {
+  trade: TradeDto;
+  index: number;
+  timeZone: string;
+}) {
   const when = formatDateTime(trade.ts, timeZone);
   const side = trade.side === 'BUY' ? 'Buy' : 'Sell';
   return (
     <tr aria-rowindex={index + 2} style={{ height: ROW_HEIGHT }}>
       <td>
-        <Link href={`/trades/${trade.id}`} aria-label={`${when}: ${trade.symbol} ${side.toLowerCase()}, open details`}>
+        <Link
+          href={`/trades/${trade.id}`}
+          aria-label={`${when}: ${trade.symbol} ${side.toLowerCase()}, open details`}
+        >
           {when}
         </Link>
       </td>
@@ -29,7 +40,11 @@ const TradeRow = memo(function TradeRow({ trade, index, timeZone }: { trade: Tra
       </td>
       <td className="num">{formatHours(trade.heldHours)}</td>
       <td className="chips">
-        {trade.labels.length === 0 ? <span className="muted">Not tagged yet</span> : trade.labels.map((l) => <BiasChip key={l.label} label={l.label} />)}
+        {trade.labels.length === 0 ? (
+          <span className="muted">Not tagged yet</span>
+        ) : (
+          trade.labels.map((l) => <BiasChip key={l.label} label={l.label} />)
+        )}
       </td>
     </tr>
   );
@@ -66,7 +81,14 @@ export function TradesTable({ trades, timeZone, hasMore, loadMore }: TradesTable
   const paddingBottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
 
   return (
-    <div className="table-scroll" ref={scrollRef} tabIndex={0} role="region" aria-label="Trades, newest first (scrollable)" data-testid="trades-scroll">
+    <div
+      className="table-scroll"
+      ref={scrollRef}
+      tabIndex={0}
+      role="region"
+      aria-label="Trades, newest first (scrollable)"
+      data-testid="trades-scroll"
+    >
       <table className="trades-table" aria-rowcount={trades.length + 1}>
         <thead>
           <tr aria-rowindex={1}>

@@ -6,7 +6,12 @@ import { tradesApi } from '../../api/trades.api';
 import { useCurrentUser } from '../../components/current-user';
 import { PageHeading } from '../../components/page-heading';
 import { EmptyState, ErrorState, Loading } from '../../components/states';
-import { filtersFromSearch, filtersToQuery, filtersToSearch, type TradeFilters } from '../../lib/trade-filters';
+import {
+  filtersFromSearch,
+  filtersToQuery,
+  filtersToSearch,
+  type TradeFilters,
+} from '../../lib/trade-filters';
 import { TradeFiltersForm } from './trade-filters-form';
 import { TradesTable } from './trades-table';
 
@@ -19,7 +24,8 @@ export default function TradesPage() {
 
   const trades = useInfiniteQuery({
     queryKey: queryKeys.tradeList(filters),
-    queryFn: ({ pageParam, signal }) => tradesApi.list(filtersToQuery(filters, me.timeZone), pageParam, signal),
+    queryFn: ({ pageParam, signal }) =>
+      tradesApi.list(filtersToQuery(filters, me.timeZone), pageParam, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -54,7 +60,8 @@ export default function TradesPage() {
         ) : (
           <EmptyState title="No trades yet">
             <p>
-              <Link href="/connect">Connect an exchange and import your last 30 days</Link> to see your trades here.
+              <Link href="/connect">Connect an exchange and import your last 30 days</Link> to see your trades
+              here.
             </p>
           </EmptyState>
         )
@@ -64,7 +71,12 @@ export default function TradesPage() {
             {rows.length.toLocaleString('en-US')} trade{rows.length === 1 ? '' : 's'}
             {hasNextPage ? ' so far; more load as you scroll' : ''}
           </p>
-          <TradesTable trades={rows} timeZone={me.timeZone} hasMore={Boolean(hasNextPage)} loadMore={loadMore} />
+          <TradesTable
+            trades={rows}
+            timeZone={me.timeZone}
+            hasMore={Boolean(hasNextPage)}
+            loadMore={loadMore}
+          />
         </>
       )}
     </>

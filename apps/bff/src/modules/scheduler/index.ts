@@ -1,0 +1,1 @@
+export { createScheduler, TICK_MS, type Scheduler } from './scheduler';

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import type { Logger } from '../../logger';
+import type { JobDefinition, JobQueue } from '../../infra/jobs';
+import type { BrokerConnectionsService } from '../brokers';
+import type { DigestsService } from '../digests';
+import type { ImportsService } from '../imports';
+
+/** How often the scheduler looks for due digests and imports. */
+export const TICK_MS = 5 * 60_000;
+
+const TickPayloadSchema = z.object({ slot: z.number().int().nonnegative() });
+type TickPayload = z.infer<typeof TickPayloadSchema>;
+
+export interface SchedulerDeps {
+  jobs: Pick<JobQueue, 'enqueue'>;
+  digests: Pick<DigestsService, 'due' | 'enqueue'>;
+  imports: Pick<ImportsService, 'requestImport'>;
+  brokers: Pick<BrokerConnectionsService, 'allActiveConnections'>;
+  /** Minutes between periodic imports of a connection; 0 switches them off. */
+  syncIntervalMinutes: number;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface TickOutcome {
+  digests: number;
+  imports: number;
+}
+
+export interface Scheduler {
+  /** The repeating tick as a job: each run queues the next one, one slot later. */
+  readonly tickJob: JobDefinition<TickPayload>;
+  /** Worker roles call this at start: queues the current slot's tick (a no-op when one is queued). */
+  start(): Promise<void>;
+  /** Queues every due weekly digest and every due periodic import. */
+  tick(at: Date): Promise<TickOutcome>;
+}
+
+const slotOf = (at: Date) => Math.floor(at.getTime() / TICK_MS);
+const tickId = (slot: number) => `scheduler-tick-${slot}`;
+
+/**
+ * The scheduler of the worker role. Its tick is a chain of delayed jobs with deterministic ids
+ * (`scheduler-tick-<slot>`), and everything it queues has a deterministic id too
+ * (`digest-<userId>-<monday>`, the import's window hash), so any number of workers may run it:
+ * duplicates collapse in the queue, and a worker that was down catches up on its next tick.
+ */
+export function createScheduler(deps: SchedulerDeps): Scheduler {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.logger.child({ component: 'scheduler' });
+
+  async function dueImports(at: Date): Promise<number> {
+    if (deps.syncIntervalMinutes <= 0) return 0;
+    const stale = at.getTime() - deps.syncIntervalMinutes * 60_000;
+    const users = new Set<string>();
+    for (const c of await deps.brokers.allActiveConnections()) {
+      if (!c.lastSyncAt || c.lastSyncAt.getTime() <= stale) users.add(c.userId);
+    }
+    let queued = 0;
+    for (const userId of users) {
+      try {
+        const { deduped } = await deps.imports.requestImport(userId, {});
+        if (!deduped) queued++;
+      } catch (err) {
+        // One user's connection problem (paused meanwhile, window refused) must not stop the others.
+        log.warn({ userId, err: { message: (err as Error).message } }, 'periodic import not queued');
+      }
+    }
+    return queued;
+  }
+
+  async function dueDigests(at: Date): Promise<number> {
+    let queued = 0;
+    for (const { userId, week } of await deps.digests.due(at)) {
+      const { deduped } = await deps.digests.enqueue(userId, week, 'schedule');
+      if (!deduped) queued++;
+    }
+    return queued;
+  }
+
+  const scheduler: Scheduler = {
+    tickJob: {
+      queue: 'q_digest',
+      name: 'scheduler.tick',
+      payload: TickPayloadSchema,
+      attempts: 3,
+      async handle(job) {
+        const at = now();
+        // The next tick first, so that a failing tick does not end the chain.
+        const next = job.payload.slot + 1;
+        await deps.jobs.enqueue(
+          scheduler.tickJob,
+          { slot: next },
+          { jobId: tickId(next), delayMs: Math.max(0, next * TICK_MS - at.getTime()) },
+        );
+        const outcome = await scheduler.tick(at);
+        if (outcome.digests + outcome.imports > 0) job.log.info(outcome, 'scheduled work queued');
+      },
+    },
+    async start() {
+      const slot = slotOf(now());
+      await deps.jobs.enqueue(scheduler.tickJob, { slot }, { jobId: tickId(slot) });
+    },
+    async tick(at) {
+      return { digests: await dueDigests(at), imports: await dueImports(at) };
+    },
+  };
+  return scheduler;
+}
