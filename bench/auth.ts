@@ -208,7 +208,7 @@ async function clearNamespace(redis: Redis) {
   if (keys.length > 0) await redis.del(...keys);
 }
 
-/** The scaled drivers on a database made for this run (dropped after); null when PostgreSQL or Redis is not there. */
+/** The scaled drivers on a database made for this run (dropped after); `skipped` when PostgreSQL or Redis is not there. */
 async function runScaled(runId: string) {
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });

@@ -11,7 +11,13 @@
 import { BIAS_LABELS } from '@tt/shared';
 import { createTestApp } from '../apps/bff/src/test-support/test-app';
 import { signUpAndLogIn } from '../apps/bff/src/modules/auth/auth.test-support';
-import { HOUR, seedCandles, seedFills, seedTags, type SeedFill } from '../apps/bff/src/modules/simulations/trading-seed.test-support';
+import {
+  HOUR,
+  seedCandles,
+  seedFills,
+  seedTags,
+  type SeedFill,
+} from '../apps/bff/src/modules/simulations/trading-seed.test-support';
 import { SYNC_LOT_LIMIT } from '../apps/bff/src/modules/simulations';
 import { percentile, round, writeReport } from './lib/report';
 
@@ -50,7 +56,12 @@ async function timed<T>(fn: () => Promise<T>): Promise<number> {
   return performance.now() - t0;
 }
 
-const stats = (ms: number[]) => ({ n: ms.length, p50Ms: round(percentile(ms, 50)), p95Ms: round(percentile(ms, 95)), maxMs: round(Math.max(...ms)) });
+const stats = (ms: number[]) => ({
+  n: ms.length,
+  p50Ms: round(percentile(ms, 50)),
+  p95Ms: round(percentile(ms, 95)),
+  maxMs: round(Math.max(...ms)),
+});
 
 async function main() {
   const rand = random(42);
@@ -61,7 +72,12 @@ async function main() {
     const fills: SeedFill[] = [];
     for (const [s, symbol] of SYMBOLS.entries()) {
       const closes = market(rand, [40_000, 2_500, 150][s]!);
-      await seedCandles(t, { symbol, fromMs: from, hours: closes.length, close: (open) => closes[(open - from) / HOUR]! });
+      await seedCandles(t, {
+        symbol,
+        fromMs: from,
+        hours: closes.length,
+        close: (open) => closes[(open - from) / HOUR]!,
+      });
       // Round trips: buy, then sell the same quantity a few hours to a few days later.
       const perSymbol = Math.round(FILLS / SYMBOLS.length / 2);
       for (let i = 0; i < perSymbol; i++) {
@@ -70,15 +86,34 @@ async function main() {
         const price = (at: number) => closes[Math.floor((at - from) / HOUR) - 1]!;
         const qty = (0.01 + rand()).toFixed(4);
         const fee = (p: number) => (Number(qty) * p * 0.001).toFixed(8);
-        fills.push({ extId: `${symbol}-b${i}`, symbol, side: 'BUY', qty, price: price(buyAt).toFixed(2), fee: fee(price(buyAt)), at: buyAt });
-        fills.push({ extId: `${symbol}-s${i}`, symbol, side: 'SELL', qty, price: price(sellAt).toFixed(2), fee: fee(price(sellAt)), at: sellAt });
+        fills.push({
+          extId: `${symbol}-b${i}`,
+          symbol,
+          side: 'BUY',
+          qty,
+          price: price(buyAt).toFixed(2),
+          fee: fee(price(buyAt)),
+          at: buyAt,
+        });
+        fills.push({
+          extId: `${symbol}-s${i}`,
+          symbol,
+          side: 'SELL',
+          qty,
+          price: price(sellAt).toFixed(2),
+          fee: fee(price(sellAt)),
+          at: sellAt,
+        });
       }
     }
     const ids = await seedFills(t, userId, fills);
     await seedTags(
       t,
       userId,
-      [...ids.values()].map((tradeId) => ({ tradeId, label: BIAS_LABELS[Math.floor(rand() * BIAS_LABELS.length)]! })),
+      [...ids.values()].map((tradeId) => ({
+        tradeId,
+        label: BIAS_LABELS[Math.floor(rand() * BIAS_LABELS.length)]!,
+      })),
     );
 
     const simulations = t.services.simulations;
@@ -87,7 +122,9 @@ async function main() {
       tradeId: buys[i % buys.length]!,
       horizonDays: [1, 3, 7][i % 3]!,
     }));
-    const symbolBodies = SYMBOLS.flatMap((symbol) => [0.01, 0.02, 0.03, 0.05].map((pullbackPct) => ({ symbol, horizonDays: 3, pullbackPct })));
+    const symbolBodies = SYMBOLS.flatMap((symbol) =>
+      [0.01, 0.02, 0.03, 0.05].map((pullbackPct) => ({ symbol, horizonDays: 3, pullbackPct })),
+    );
 
     const run = async (bodies: object[]) => {
       const ms: number[] = [];
@@ -112,7 +149,12 @@ async function main() {
       benchmark: 'simulations',
       driver: 'embedded (in-memory PGlite)',
       node: process.version,
-      user: { fills: fills.length, symbols: SYMBOLS.length, days: DAYS, positionsPerSymbol: fills.length / SYMBOLS.length / 2 },
+      user: {
+        fills: fills.length,
+        symbols: SYMBOLS.length,
+        days: DAYS,
+        positionsPerSymbol: fills.length / SYMBOLS.length / 2,
+      },
       syncLotLimit: SYNC_LOT_LIMIT,
       trade: { cold: stats(tradeCold), cached: stats(tradeCached) },
       symbolWide: { cold: stats(symbolCold), cached: stats(symbolCached) },

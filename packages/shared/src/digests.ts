@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BiasLabelSchema } from './ml';
+import { BiasLabelSchema, RuleKindSchema } from './ml';
 
 export const LabelWeekSchema = z.object({
   label: BiasLabelSchema,
@@ -66,6 +66,11 @@ export const DigestPayloadSchema = z.object({
   /** From the label that cost the most this week (or, if none cost money, the most frequent bias). */
   habit: z.object({ label: BiasLabelSchema, text: z.string(), cost: z.string() }).nullable(),
   reflection: z.string().nullable(),
+  /**
+   * Rules whose thresholds personalisation moved when this digest was built (once a week, from 30
+   * trades on); the user's trades are being re-tagged with them. See `GET /api/rules` for why.
+   */
+  personalisedRules: z.array(RuleKindSchema),
   /** Label counts of the last 8 weeks (this one last), keyed by the week's local Monday. */
   history: z.array(z.object({ weekStart: z.string(), counts: z.record(z.string(), z.number()) })),
 });

@@ -20,8 +20,10 @@ import { NoteDtoSchema, ReflectionDtoSchema } from './trades';
  *
  * Server → client: every message is `{ id, type, ts, ...fields }`, optionally with `synced: false`.
  * Stored coach events (`coach.reflect`, `import.progress`, `digest.ready`) carry their per-user id as
- * a decimal string, increasing; those ids are the resume points. Replies (`ack`, `error`) carry an
- * id that is never all digits, so it cannot be mistaken for one.
+ * a decimal string, increasing, and `ts` = when the event was stored; those ids are the resume
+ * points (at-least-once: a client drops ids it has seen). Replies (`ack`, `error`) carry an id that
+ * is never all digits, so it cannot be mistaken for one. The server pings every 30 s and cuts a
+ * peer that does not answer; a socket lives at most 24 h (then 4002, reconnect).
  *
  * Client → server: `resume`, `chat.ask_reflection`, `chat.feedback`, `note.add` (schemas below);
  * each command carries a `requestId` chosen by the client and is answered by an `ack` or an

@@ -4,7 +4,7 @@ import { createBrokerConnectionsService } from './brokers';
 import { createCoachEventsService } from './coach-events';
 import { createMarketDataService } from './market-data';
 import { createPositionsService } from './positions';
-import { createRulesService, personaliseRulesJob, withPersonalisation } from './rules';
+import { createRulesService } from './rules';
 import { createTradesService } from './trades';
 import { createImportsService, importTradesJob } from './imports';
 import { scoreTradesJob, type ScoreJobPayload } from './scoring';
@@ -48,19 +48,20 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
   const positions = createPositionsService({ db, marketData });
   const trades = createTradesService({ db });
 
-  let scoreJob: JobDefinition<ScoreJobPayload>;
   const rules = createRulesService({
     db,
-    // A rule change re-tags every trade of the user in the background.
+    // A rule change re-tags every trade of the user in the background (called after start-up).
     onChange: async (userId) => {
       await jobs.enqueue(scoreJob, { userId }, { jobId: `rescore-${userId}-${Date.now()}` });
     },
   });
-  const personaliseJob = personaliseRulesJob({ rules });
-  // Each completed scoring re-runs personalisation (it does nothing below 30 trades).
-  scoreJob = withPersonalisation(scoreTradesJob({ db, ml, marketData, rules, events, metrics: telemetry.metrics.pipeline }), {
-    jobs,
-    personaliseJob,
+  const scoreJob: JobDefinition<ScoreJobPayload> = scoreTradesJob({
+    db,
+    ml,
+    marketData,
+    rules,
+    events,
+    metrics: telemetry.metrics.pipeline,
   });
   const importJob = importTradesJob({
     db,
@@ -92,7 +93,6 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
   const simulations: SimulationsService = createSimulationsService({
     db,
     marketData,
-    trades,
     jobs,
     simulateJob: () => simulationJob,
   });
@@ -134,7 +134,6 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
     jobDefinitions: [
       importJob,
       scoreJob,
-      personaliseJob,
       simulationJob,
       digestJob,
       scheduler.tickJob,

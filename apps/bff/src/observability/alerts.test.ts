@@ -18,7 +18,10 @@ const DASHBOARD = `${INFRA}grafana/trading-twin.dashboard.json`;
 /** Every series name the BFF, worker and ML processes export. */
 async function exportedNames(): Promise<Set<string>> {
   const registry = new Registry();
-  const queue = { onEvent: () => undefined, stats: async () => ({ waiting: 0, active: 0, delayed: 0, dead: 0 }) };
+  const queue = {
+    onEvent: () => undefined,
+    stats: async () => ({ waiting: 0, active: 0, delayed: 0, dead: 0 }),
+  };
   createAppMetrics(registry).observeJobQueue(queue as unknown as JobQueue, pino({ level: 'silent' }));
   createRealtimeMetrics(registry);
   const app = Fastify();
@@ -34,8 +37,9 @@ function seriesIn(expr: string): string[] {
   return [...new Set(names.map((name) => name.replace(/_(bucket|count|sum)$/, '')))];
 }
 
-const rules = (parse(readFileSync(ALERTS, 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] })
-  .groups.flatMap((group) => group.rules);
+const rules = (
+  parse(readFileSync(ALERTS, 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] }
+).groups.flatMap((group) => group.rules);
 const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as {
   panels: { title: string; targets: { expr: string }[] }[];
 };
@@ -52,10 +56,13 @@ describe('infra/prometheus/alerts.yml', () => {
     );
     for (const rule of rules) {
       expect(seriesIn(rule.expr).length, `${rule.alert} reads application series`).toBeGreaterThan(0);
-      for (const series of seriesIn(rule.expr)) expect(names, `${rule.alert} reads ${series}`).toContain(series);
+      for (const series of seriesIn(rule.expr))
+        expect(names, `${rule.alert} reads ${series}`).toContain(series);
     }
     expect(rules.find((rule) => rule.alert === 'JobQueueFailureRateHigh')!.expr).toMatch(/> 0\.02/);
-    expect(rules.find((rule) => rule.alert === 'WebSocketErrorRateHigh')!.expr).toMatch(/\[1m\][\s\S]*> 0\.01/);
+    expect(rules.find((rule) => rule.alert === 'WebSocketErrorRateHigh')!.expr).toMatch(
+      /\[1m\][\s\S]*> 0\.01/,
+    );
     expect(rules.find((rule) => rule.alert === 'ApiLatencyP95High')!.expr).toMatch(/0\.95[\s\S]*> 0\.8/);
   });
 
@@ -66,8 +73,13 @@ describe('infra/prometheus/alerts.yml', () => {
       expect(process.env.CI, 'promtool must be installed in CI').toBeFalsy();
       return;
     }
-    expect(execFileSync(tool, ['check', 'rules', ALERTS], { encoding: 'utf8' })).toContain('SUCCESS: 7 rules found');
-    const unit = spawnSync(tool, ['test', 'rules', 'alerts.test.yml'], { cwd: `${INFRA}prometheus`, encoding: 'utf8' });
+    expect(execFileSync(tool, ['check', 'rules', ALERTS], { encoding: 'utf8' })).toContain(
+      'SUCCESS: 7 rules found',
+    );
+    const unit = spawnSync(tool, ['test', 'rules', 'alerts.test.yml'], {
+      cwd: `${INFRA}prometheus`,
+      encoding: 'utf8',
+    });
     expect(unit.status, unit.stdout + unit.stderr).toBe(0);
   });
 });
@@ -87,7 +99,8 @@ describe('infra/grafana dashboard', () => {
     for (const panel of dashboard.panels) {
       expect(panel.targets.length, panel.title).toBeGreaterThan(0);
       for (const target of panel.targets) {
-        for (const series of seriesIn(target.expr)) expect(names, `${panel.title} reads ${series}`).toContain(series);
+        for (const series of seriesIn(target.expr))
+          expect(names, `${panel.title} reads ${series}`).toContain(series);
       }
     }
   });

@@ -27,7 +27,13 @@ function capturedLogger() {
 }
 
 function openQueue(logger: ReturnType<typeof createLogger>): { inner: JobQueue; jobs: JobQueue } {
-  const inner = createEmbeddedJobQueue({ db: handle.db, driver: 'pglite', logger, pollMs: 10, maxPollMs: 20 });
+  const inner = createEmbeddedJobQueue({
+    db: handle.db,
+    driver: 'pglite',
+    logger,
+    pollMs: 10,
+    maxPollMs: 20,
+  });
   return { inner, jobs: withJobContext(inner, { tracing: false }) };
 }
 
@@ -60,7 +66,11 @@ describe('withJobContext', () => {
     const app = Fastify({ loggerInstance: logger, requestIdHeader: 'x-request-id' });
     await app.register(requestScope, { tracing: false });
     app.post('/go', async () => jobs.enqueue(first, { n: 1 }));
-    const response = await app.inject({ method: 'POST', url: '/go', headers: { 'x-request-id': 'req-followed-1' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/go',
+      headers: { 'x-request-id': 'req-followed-1' },
+    });
     expect(response.statusCode).toBe(200);
     await waitFor('both jobs', () => seen.length === 2);
     await jobs.stop();
@@ -74,7 +84,9 @@ describe('withJobContext', () => {
     const httpLines = lines.filter((line) => line.msg === 'incoming request');
     expect(httpLines).toHaveLength(1);
     // Fastify logs the request's id as `reqId`; the job lines carry the same key and value.
-    expect(new Set([...httpLines, ...jobLines].map((line) => line.reqId))).toEqual(new Set(['req-followed-1']));
+    expect(new Set([...httpLines, ...jobLines].map((line) => line.reqId))).toEqual(
+      new Set(['req-followed-1']),
+    );
   });
 
   it('runs a job stored without an envelope, and lists dead letters with their own payload', async () => {

@@ -34,7 +34,10 @@ describe('startMetricsServer', () => {
       if (failing) throw new Error(failing);
     });
     const down = await fetch(`${base}/readyz`);
-    expect([down.status, await down.json()]).toEqual([503, { status: 'unavailable', error: 'queue: connection refused' }]);
+    expect([down.status, await down.json()]).toEqual([
+      503,
+      { status: 'unavailable', error: 'queue: connection refused' },
+    ]);
     failing = undefined;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });

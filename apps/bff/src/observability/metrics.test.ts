@@ -37,7 +37,9 @@ describe('createAppMetrics', () => {
     expect(text).toContain('jobs_runs_total{queue="q_import",name="import.trades",outcome="failed"} 2');
     expect(text).toContain('jobs_retried_total{queue="q_import",name="import.trades"} 1');
     expect(text).toContain('jobs_dead_lettered_total{queue="q_import",name="import.trades"} 1');
-    expect(text).toContain('jobs_run_duration_seconds_sum{queue="q_import",name="import.trades",outcome="completed"} 0.25');
+    expect(text).toContain(
+      'jobs_run_duration_seconds_sum{queue="q_import",name="import.trades",outcome="completed"} 0.25',
+    );
   });
 
   it('reads queue depth on every scrape and keeps the last values when the store does not answer', async () => {
@@ -61,15 +63,36 @@ describe('createAppMetrics', () => {
     const registry = new Registry();
     const metrics = createAppMetrics(registry);
     expect(await registry.metrics()).toContain('broker_circuit_breaker_state{broker="binance"} 0');
-    metrics.brokerEvent({ type: 'error', broker: 'binance', operation: 'myTrades', code: 'BROKER.RATE_LIMITED' });
-    metrics.brokerEvent({ type: 'retry', broker: 'binance', operation: 'myTrades', attempt: 1, delayMs: 5, reason: 'rate_limited' });
+    metrics.brokerEvent({
+      type: 'error',
+      broker: 'binance',
+      operation: 'myTrades',
+      code: 'BROKER.RATE_LIMITED',
+    });
+    metrics.brokerEvent({
+      type: 'retry',
+      broker: 'binance',
+      operation: 'myTrades',
+      attempt: 1,
+      delayMs: 5,
+      reason: 'rate_limited',
+    });
     metrics.brokerEvent({ type: 'breaker', broker: 'binance', from: 'closed', to: 'open' });
-    metrics.brokerEvent({ type: 'request', broker: 'coinbase', operation: 'fills', outcome: 503, durationMs: 40, attempt: 1 });
+    metrics.brokerEvent({
+      type: 'request',
+      broker: 'coinbase',
+      operation: 'fills',
+      outcome: 503,
+      durationMs: 40,
+      attempt: 1,
+    });
     const text = await registry.metrics();
     expect(text).toContain('broker_api_errors_total{broker="binance",code="BROKER.RATE_LIMITED"} 1');
     expect(text).toContain('broker_api_retries_total{broker="binance",reason="rate_limited"} 1');
     expect(text).toContain('broker_circuit_breaker_state{broker="binance"} 2');
-    expect(text).toContain('broker_api_request_duration_seconds_count{broker="coinbase",operation="fills",outcome="503"} 1');
+    expect(text).toContain(
+      'broker_api_request_duration_seconds_count{broker="coinbase",operation="fills",outcome="503"} 1',
+    );
   });
 
   it('counts tags by label, finished imports by status and LLM fallbacks by reason', async () => {

@@ -5,7 +5,12 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { createHttpMlClient, createMemoryNonceStore, createMlApp } from '@tt/ml';
 import { startSandbox } from '@tt/broker-sandbox';
 import { createTestApp, type TestApp } from '../test-support/test-app';
-import { connectSandboxCoinbase, importAndWait, sandboxEnv, type RunningSandbox } from '../test-support/sandbox-broker';
+import {
+  connectSandboxCoinbase,
+  importAndWait,
+  sandboxEnv,
+  type RunningSandbox,
+} from '../test-support/sandbox-broker';
 import { signUpAndLogIn, TEST_ORIGIN } from '../modules/auth/auth.test-support';
 import { connectSocket, cookieHeader, type SocketClient } from '../modules/realtime/realtime.test-support';
 import { createTelemetry, type Telemetry } from './telemetry';
@@ -60,22 +65,32 @@ async function sample(name: string, labels: Record<string, string> = {}): Promis
   const metric = await t.platform.telemetry.registry.getSingleMetric(family)?.get();
   expect(metric, `${family} is registered`).toBeDefined();
   return metric!.values
-    .filter((v) => (v.metricName ?? family) === name)
+    .filter((v) => ((v as { metricName?: string }).metricName ?? family) === name)
     .filter((v) => Object.entries(labels).every(([k, value]) => String(v.labels[k]) === value))
     .reduce((sum, v) => sum + v.value, 0);
 }
 
 describe('observability after a sandbox import', () => {
   it('shows non-zero HTTP, queue, import, label, ML, broker and WebSocket series on /metrics', async () => {
-    expect(await sample('http_request_duration_seconds_count', { route: '/api/trades/import', status: '202' })).toBe(1);
-    expect(await sample('jobs_runs_total', { queue: 'q_import', outcome: 'completed' })).toBeGreaterThanOrEqual(1);
-    expect(await sample('jobs_runs_total', { queue: 'q_score', outcome: 'completed' })).toBeGreaterThanOrEqual(1);
+    expect(
+      await sample('http_request_duration_seconds_count', { route: '/api/trades/import', status: '202' }),
+    ).toBe(1);
+    expect(
+      await sample('jobs_runs_total', { queue: 'q_import', outcome: 'completed' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      await sample('jobs_runs_total', { queue: 'q_score', outcome: 'completed' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(await sample('jobs_run_duration_seconds_count', { queue: 'q_score' })).toBeGreaterThanOrEqual(1);
     expect(await sample('imports_completed_total', { status: 'succeeded' })).toBe(1);
     expect(await sample('bias_tags_total')).toBeGreaterThan(200);
     expect(await sample('bias_tags_total', { label: 'FOMO' })).toBeGreaterThan(0);
-    expect(await sample('ml_request_duration_seconds_count', { operation: 'scoreBiasBatch', outcome: 'ok' })).toBeGreaterThan(0);
-    expect(await sample('broker_api_request_duration_seconds_count', { broker: 'coinbase' })).toBeGreaterThan(0);
+    expect(
+      await sample('ml_request_duration_seconds_count', { operation: 'scoreBiasBatch', outcome: 'ok' }),
+    ).toBeGreaterThan(0);
+    expect(await sample('broker_api_request_duration_seconds_count', { broker: 'coinbase' })).toBeGreaterThan(
+      0,
+    );
     expect(await sample('broker_circuit_breaker_state', { broker: 'coinbase' })).toBe(0);
     expect(await sample('ws_connections')).toBe(1);
     expect(await sample('ws_messages_sent_total')).toBeGreaterThan(0);

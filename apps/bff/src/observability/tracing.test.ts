@@ -24,12 +24,24 @@ describe('startTracing', () => {
     tracing = await startTracing({ serviceName: 'tt-test', exporter });
     const sent: { headers: Record<string, string>; path: string; body: string }[] = [];
     const fetchStub: typeof fetch = async (input, init) => {
-      sent.push({ headers: init!.headers as Record<string, string>, path: new URL(String(input)).pathname, body: String(init!.body) });
-      return new Response(JSON.stringify({ labels: [{ label: 'DISCIPLINE', confidence: 0.6, reasons: ['x'] }] }));
+      sent.push({
+        headers: init!.headers as Record<string, string>,
+        path: new URL(String(input)).pathname,
+        body: String(init!.body),
+      });
+      return new Response(
+        JSON.stringify({ labels: [{ label: 'DISCIPLINE', confidence: 0.6, reasons: ['x'] }] }),
+      );
     };
-    const ml = createHttpMlClient({ baseUrl: 'http://ml.invalid', hmacSecret: 's'.repeat(40), fetch: fetchStub });
+    const ml = createHttpMlClient({
+      baseUrl: 'http://ml.invalid',
+      hmacSecret: 's'.repeat(40),
+      fetch: fetchStub,
+    });
     const span = tracer().startSpan('caller');
-    await context.with(trace.setSpan(context.active(), span), () => ml.scoreBias({ side: 'BUY', features: {} }));
+    await context.with(trace.setSpan(context.active(), span), () =>
+      ml.scoreBias({ side: 'BUY', features: {} }),
+    );
     span.end();
 
     const { headers, path, body } = sent[0]!;

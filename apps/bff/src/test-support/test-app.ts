@@ -29,6 +29,8 @@ export interface TestAppOptions {
   mountSandbox?: boolean;
   /** Service knobs; Argon2 runs at its lowest cost unless a test sets `identity.argon2`. */
   services?: ServicesOptions;
+  /** Keep PGlite on disk in the temp data dir, as embedded mode runs it (default: in memory). */
+  persistentDatabase?: boolean;
   /** Metrics registry and tracing (an in-memory exporter); default: a registry of its own, no tracing. */
   telemetry?: Telemetry;
 }

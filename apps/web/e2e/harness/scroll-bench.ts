@@ -43,59 +43,75 @@ export function syntheticTrades(count: number): unknown[] {
 
 export interface ScrollResult {
   rows: number;
+  /** Pixels per frame while scrolling: about three rows, a fast flick of the wheel or trackpad. */
+  pxPerFrame: number;
+  /** Where each measured run started, as a fraction of the list (top, middle, end). */
+  segments: number[];
   frames: number;
-  scrolledPx: number;
-  durationMs: number;
   frameMs: { p50: number; p95: number; p99: number; max: number };
-  /** Frames over 50 ms (a "long frame" a person sees as a stutter). */
+  /** Frames over 50 ms (a stutter a person sees). */
   longFrames: number;
-  /** Frames over 1.5 × the median: a missed vsync at least. */
+  /** Frames over 1.5 × the median: at least one missed vsync. */
   droppedFrames: number;
-  /** Rows in the DOM at the end: the virtualiser keeps this small whatever the row count. */
+  /** Rows in the DOM while scrolling: the virtualiser keeps this small whatever the row count. */
   renderedRows: number;
+  /** Whether the very last trade was rendered after scrolling to the end. */
+  lastRowReached: boolean;
 }
 
-/**
- * Scrolls the trades table from top to bottom, one step per animation frame, and records the
- * time between frames in the page itself (requestAnimationFrame deltas).
- */
+export interface ScrollPlan {
+  segments: number[];
+  framesPerSegment: number;
+  pxPerFrame: number;
+}
+
 // In-page code is a string: tsx would otherwise wrap its functions in a `__name` helper the page lacks.
-const SCROLL_SCRIPT = `async ({ selector, frames }) => {
+const SCROLL_SCRIPT = `async ({ selector, plan }) => {
   const el = document.querySelector(selector);
   if (!el) throw new Error('no ' + selector);
   const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-  const total = el.scrollHeight - el.clientHeight;
-  const step = total / frames;
+  const rows = Number(el.querySelector('table')?.getAttribute('aria-rowcount') ?? 1) - 1;
   const deltas = [];
-  await nextFrame();
-  let last = await nextFrame();
-  const started = last;
-  for (let i = 1; i <= frames; i += 1) {
-    el.scrollTop = Math.round(step * i);
-    const now = await nextFrame();
-    deltas.push(now - last);
-    last = now;
+  let renderedRows = 0;
+  for (const at of plan.segments) {
+    el.scrollTop = Math.floor((el.scrollHeight - el.clientHeight) * at);
+    await nextFrame();
+    await nextFrame();
+    let last = await nextFrame();
+    for (let i = 0; i < plan.framesPerSegment; i += 1) {
+      el.scrollTop += plan.pxPerFrame;
+      const now = await nextFrame();
+      deltas.push(now - last);
+      last = now;
+    }
+    renderedRows = Math.max(renderedRows, el.querySelectorAll('tbody tr:not(.spacer)').length);
   }
+  el.scrollTop = el.scrollHeight;
+  await nextFrame();
+  await nextFrame();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const lastRowReached = el.querySelector('tr[aria-rowindex="' + (rows + 1) + '"]') !== null;
   const sorted = [...deltas].sort((a, b) => a - b);
   const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
   const median = pct(50);
   const round = (x) => Math.round(x * 10) / 10;
   return {
-    rows: Number(el.querySelector('table')?.getAttribute('aria-rowcount') ?? 1) - 1,
-    frames,
-    scrolledPx: el.scrollTop,
-    durationMs: round(last - started),
+    rows,
+    pxPerFrame: plan.pxPerFrame,
+    segments: plan.segments,
+    frames: deltas.length,
     frameMs: { p50: round(median), p95: round(pct(95)), p99: round(pct(99)), max: round(sorted[sorted.length - 1]) },
     longFrames: deltas.filter((d) => d > 50).length,
     droppedFrames: deltas.filter((d) => d > median * 1.5).length,
-    renderedRows: el.querySelectorAll('tbody tr:not(.spacer)').length,
+    renderedRows,
+    lastRowReached,
   };
 }`;
 
 /**
- * Scrolls the trades table from top to bottom, one step per animation frame, and records the
- * time between frames in the page itself (requestAnimationFrame deltas).
+ * Scrolls the trades table a few rows per animation frame near the top, the middle and the end,
+ * and records the time between frames in the page itself (requestAnimationFrame deltas).
  */
-export async function measureScroll(page: Page, selector: string, frames: number): Promise<ScrollResult> {
-  return (await page.evaluate(`(${SCROLL_SCRIPT})(${JSON.stringify({ selector, frames })})`)) as ScrollResult;
+export async function measureScroll(page: Page, selector: string, plan: ScrollPlan): Promise<ScrollResult> {
+  return (await page.evaluate(`(${SCROLL_SCRIPT})(${JSON.stringify({ selector, plan })})`)) as ScrollResult;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 
@@ -34,6 +34,8 @@ export class StepLog {
   private shots = 0;
 
   constructor(private readonly artifactsDir: string) {
+    // Each run's screenshots replace the last run's, so the folder shows one run.
+    rmSync(artifactsDir, { recursive: true, force: true });
     mkdirSync(artifactsDir, { recursive: true });
   }
 

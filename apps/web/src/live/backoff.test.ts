@@ -27,4 +27,11 @@ describe('reconnectDelay', () => {
       }),
     );
   });
+
+  it('never reaches the ceiling, even for the largest random fraction', () => {
+    const almostOne = () => 1 - 2 ** -53;
+    expect(reconnectDelay('later', 0, almostOne)).toBe(29_999);
+    expect(reconnectDelay('backoff', 50, almostOne)).toBe(29_999);
+    expect(reconnectDelay('now', 0, almostOne)).toBe(499);
+  });
 });

@@ -20,13 +20,15 @@ export function reconnectDelay(
 ): number {
   const initialMs = options.initialMs ?? 500;
   const maxMs = options.maxMs ?? 30_000;
+  // A whole number in [0, ceiling): the product of a random fraction can round up to the ceiling.
+  const below = (ceiling: number) => Math.min(ceiling - 1, Math.floor(random() * ceiling));
   switch (advice) {
     // Still jittered: a restarting server sends all its clients here at once.
     case 'now':
-      return Math.floor(random() * initialMs);
+      return below(initialMs);
     case 'later':
-      return Math.floor(maxMs / 2 + random() * (maxMs / 2));
+      return Math.floor(maxMs / 2) + below(Math.ceil(maxMs / 2));
     case 'backoff':
-      return Math.floor(random() * Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30)));
+      return below(Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30)));
   }
 }

@@ -32,7 +32,10 @@ export function installServerSpans(app: FastifyInstance): void {
 }
 
 /** `GET /metrics` from `registry`, and the counter of offline answers given instead of the LLM's. */
-export function installMetrics(app: FastifyInstance, registry: Registry): (reason: LlmFallbackReason) => void {
+export function installMetrics(
+  app: FastifyInstance,
+  registry: Registry,
+): (reason: LlmFallbackReason) => void {
   const fallbacks = new Counter({
     name: 'ml_llm_fallbacks_total',
     help: 'Reflections answered by the offline coach because the LLM failed or was resting',

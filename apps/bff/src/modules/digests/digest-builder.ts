@@ -86,7 +86,7 @@ export async function buildDigestPayload(
   userId: string,
   profile: { timeZone: string; tone: CoachTone },
   week: LocalWeek,
-): Promise<DigestPayload> {
+): Promise<Omit<DigestPayload, 'personalisedRules'>> {
   const weeks = Array.from({ length: HISTORY_WEEKS }, (_, k) =>
     weekStarting(addDays(week.firstDay, -7 * (HISTORY_WEEKS - 1 - k)), profile.timeZone),
   );

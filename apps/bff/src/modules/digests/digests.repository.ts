@@ -168,7 +168,8 @@ export async function digestCandidates(db: Executor, activeSince: Date) {
       userId: users.id,
       timeZone: users.timeZone,
       // Spelled out: Drizzle leaves column names unqualified in a select list, which a subquery would misread.
-      latest: sql<Date | null>`(select max("digests"."period_start") from "digests" where "digests"."user_id" = "users"."id")`.mapWith(
+      latest:
+        sql<Date | null>`(select max("digests"."period_start") from "digests" where "digests"."user_id" = "users"."id")`.mapWith(
           (v: string | Date | null) => (v === null ? null : new Date(v)),
         ),
     })

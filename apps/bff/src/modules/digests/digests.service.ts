@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { CoachTone, DigestAccepted, DigestDto, DigestPayload, Page } from '@tt/shared';
-import type { Database } from '@tt/db';
 import type { EnqueueResult, JobDefinition, JobQueue } from '../../infra/jobs';
 import { page } from '../../lib/cursor';
 import type { CoachEventsService } from '../coach-events';
+import type { RulesService } from '../rules';
 import { buildDigestPayload, type DigestBuilderDeps } from './digest-builder';
 import { DigestErrors } from './digests.errors';
 import {
@@ -29,8 +29,9 @@ export interface DigestsService {
   get(userId: string, digestId: string): Promise<DigestDto>;
   list(userId: string, before: { ts: Date; id: string } | undefined, limit: number): Promise<Page<DigestDto>>;
   /**
-   * The q_digest handler: builds and stores the week starting on `firstDay` (a local Monday), then
-   * pushes `digest.ready`. A scheduled run skips a week that already has its digest.
+   * The q_digest handler: builds and stores the week starting on `firstDay` (a local Monday),
+   * re-runs personalisation, then pushes `digest.ready`. A scheduled run skips a week that already
+   * has its digest.
    */
   build(job: DigestJobPayload): Promise<void>;
   /** For the scheduler: every active user whose due week has no digest yet, with that week. */
@@ -40,6 +41,7 @@ export interface DigestsService {
 }
 
 export interface DigestsServiceDeps extends DigestBuilderDeps {
+  rules: DigestBuilderDeps['rules'] & Pick<RulesService, 'personalise'>;
   jobs: Pick<JobQueue, 'enqueue'>;
   events: Pick<CoachEventsService, 'raise'>;
   digestJob: () => JobDefinition<DigestJobPayload>;
@@ -69,6 +71,20 @@ export function createDigestsService(deps: DigestsServiceDeps): DigestsService {
           tone: (profile.tone === 'strict' ? 'strict' : 'supportive') as CoachTone,
         }
       : null;
+  };
+
+  /**
+   * Personalisation runs once a week with the digest (not after every scoring: an import would
+   * then be followed by a full re-score whenever a threshold moved). Nothing below 30 trades; a
+   * failure costs the recalibration, not the digest.
+   */
+  const personaliseQuietly = async (userId: string) => {
+    try {
+      return await deps.rules.personalise(userId);
+    } catch (err) {
+      deps.logger.warn({ userId, err: { message: (err as Error).message } }, 'personalisation skipped');
+      return [];
+    }
   };
 
   const service: DigestsService = {
@@ -110,7 +126,10 @@ export function createDigestsService(deps: DigestsServiceDeps): DigestsService {
       if (!profile) return;
       const week = weekStarting(firstDay, profile.timeZone);
       if (trigger === 'schedule' && (await digestExists(deps.db, userId, week.start))) return;
-      const payload = await buildDigestPayload(deps, userId, profile, week);
+      const payload: DigestPayload = {
+        ...(await buildDigestPayload(deps, userId, profile, week)),
+        personalisedRules: await personaliseQuietly(userId),
+      };
       const row = await upsertDigest(deps.db, {
         userId,
         periodStart: week.start,

@@ -7,16 +7,28 @@ const hours = (w: { start: Date; end: Date }) => (w.end.getTime() - w.start.getT
 describe('local weeks', () => {
   it('runs Monday 00:00 to Monday 00:00 local time, 167 or 169 hours across DST', () => {
     const berlinSpring = weekStarting('2026-03-23', 'Europe/Berlin');
-    expect([iso(berlinSpring.start), iso(berlinSpring.end), hours(berlinSpring)]).toEqual(['2026-03-22T23:00:00.000Z', '2026-03-29T22:00:00.000Z', 167]);
+    expect([iso(berlinSpring.start), iso(berlinSpring.end), hours(berlinSpring)]).toEqual([
+      '2026-03-22T23:00:00.000Z',
+      '2026-03-29T22:00:00.000Z',
+      167,
+    ]);
     const newYorkFall = weekStarting('2026-10-26', 'America/New_York');
-    expect([iso(newYorkFall.start), iso(newYorkFall.end), hours(newYorkFall)]).toEqual(['2026-10-26T04:00:00.000Z', '2026-11-02T05:00:00.000Z', 169]);
+    expect([iso(newYorkFall.start), iso(newYorkFall.end), hours(newYorkFall)]).toEqual([
+      '2026-10-26T04:00:00.000Z',
+      '2026-11-02T05:00:00.000Z',
+      169,
+    ]);
     expect(newYorkFall.lastDay).toBe('2026-11-01');
   });
 
   it('finds the last full week from the local date, not the UTC one', () => {
     // Sunday 20:00 UTC is already Monday morning in Auckland (UTC+13 in November).
     const auckland = lastFullWeek(new Date('2026-11-01T20:00:00Z'), 'Pacific/Auckland');
-    expect([auckland.firstDay, iso(auckland.start), iso(auckland.end)]).toEqual(['2026-10-26', '2026-10-25T11:00:00.000Z', '2026-11-01T11:00:00.000Z']);
+    expect([auckland.firstDay, iso(auckland.start), iso(auckland.end)]).toEqual([
+      '2026-10-26',
+      '2026-10-25T11:00:00.000Z',
+      '2026-11-01T11:00:00.000Z',
+    ]);
     expect(lastFullWeek(new Date('2026-11-01T20:00:00Z'), 'UTC').firstDay).toBe('2026-10-19');
     // Monday 02:00 UTC is still Sunday evening in Los Angeles.
     expect(lastFullWeek(new Date('2026-11-02T02:00:00Z'), 'America/Los_Angeles').firstDay).toBe('2026-10-19');

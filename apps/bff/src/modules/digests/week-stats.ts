@@ -1,5 +1,5 @@
 import { BIAS_LABELS, type BiasLabel, type DigestPayload, type LabelWeek } from '@tt/shared';
-import { Dec, ZERO, moneyString } from '../simulations';
+import { ZERO, moneyString, type Dec } from '../simulations';
 
 /** A lot closed in the week. */
 export interface ClosedLot {

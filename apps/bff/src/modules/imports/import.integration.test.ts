@@ -95,5 +95,5 @@ describe('import pipeline (sandbox demo account over HTTP)', () => {
     };
     expect(biasBody.items.length).toBeGreaterThanOrEqual(1);
     expect(biasBody.items[0]!.reasons.length).toBeGreaterThanOrEqual(1);
-  });
+  }, 180_000);
 });

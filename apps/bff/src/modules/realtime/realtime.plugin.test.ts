@@ -70,7 +70,7 @@ describe('realtime plugin (/ws/coach)', () => {
   });
 
   it('terminates a peer that stops answering pings and keeps one that answers', async () => {
-    hub = await startTestHub({ heartbeatMs: 40 });
+    hub = await startTestHub({ heartbeatMs: 250 });
     const cookie = hub.cookieFor('u1', 's1');
     const healthy = await connectSocket(hub.base, { cookie, origin: HUB_ORIGIN });
     const silent = new WebSocket(socketUrl(hub.base), {

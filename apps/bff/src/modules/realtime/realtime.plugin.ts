@@ -49,7 +49,11 @@ export interface RealtimeOptions {
   reauthJitter?: number;
   /** Per-socket send queue bound (default `WS_LIMITS.queueCapacity`, 100). */
   queueCapacity?: number;
-  /** Unsent bytes a socket may hold before messages wait in its queue instead (default 1 MiB). */
+  /**
+   * Unsent bytes a socket may hold before messages wait in its queue instead (default 256 KiB,
+   * several hundred events). With the queue bound this caps what a stalled peer costs until the
+   * heartbeat cuts it (its pong is stuck behind the data): about 1,000 stalled sockets ≈ 300 MB.
+   */
   maxBufferedBytes?: number;
   /** Sockets per user across every process (default `WS_LIMITS.socketsPerUser`, 5). */
   socketsPerUser?: number;
@@ -133,7 +137,7 @@ async function realtime(app: FastifyInstance, options: RealtimeOptions) {
     listAfter: (userId, afterId, limit) => options.events.listAfter(userId, afterId, limit),
     logger: app.log,
     queueCapacity: options.queueCapacity ?? WS_LIMITS.queueCapacity,
-    maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+    maxBufferedBytes: options.maxBufferedBytes ?? 256 * 1024,
     reauthMs: options.reauthMs ?? 24 * 60 * 60_000,
     reauthJitter: options.reauthJitter ?? 0.05,
     now,
@@ -175,6 +179,12 @@ async function realtime(app: FastifyInstance, options: RealtimeOptions) {
   await app.register(async (scope) => {
     await scope.register(websocket, {
       options: { server: gate.upgrades, maxPayload: WS_LIMITS.maxPayloadBytes, perMessageDeflate: false },
+      // Socket errors are the peer's doing (a frame over the limit, bad UTF-8, a reset): ws has
+      // already sent the close code, so the socket is cut and the event logged, not as our error.
+      errorHandler: (error, socket, request) => {
+        request.log.info({ err: { message: error.message } }, 'coach socket error');
+        socket.terminate();
+      },
     });
     scope.route({
       method: 'GET',

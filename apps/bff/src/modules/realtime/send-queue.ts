@@ -18,7 +18,7 @@ export interface SendQueueOptions {
   /** Messages kept waiting at most; past this the oldest are dropped (default 100, DESIGN.md §5). */
   capacity?: number;
   /**
-   * Bytes the socket may hold unsent before the queue stops writing into it (default 1 MiB). Past
+   * Bytes the socket may hold unsent before the queue stops writing into it (default 256 KiB). Past
    * it messages wait here, where the capacity bounds them, so a peer that never reads costs at most
    * this much plus `capacity` messages.
    */
@@ -54,7 +54,7 @@ export class SendQueue {
     private readonly options: SendQueueOptions = {},
   ) {
     this.capacity = options.capacity ?? 100;
-    this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 256 * 1024;
   }
 
   /** Messages waiting (not yet written into the socket). */

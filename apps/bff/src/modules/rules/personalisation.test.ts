@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_RULE_PARAMS, type BiasFeatures } from '@tt/shared';
-import { MIN_TRADES, THRESHOLDS, personalise, updateThreshold, type PersonalisationInput } from './personalisation';
+import {
+  MIN_TRADES,
+  THRESHOLDS,
+  personalise,
+  updateThreshold,
+  type PersonalisationInput,
+} from './personalisation';
 
 const NOW = new Date('2026-11-09T06:00:00Z');
 const noVotes = { fomo: { up: 0, down: 0 }, panic: { up: 0, down: 0 } };
@@ -9,11 +15,16 @@ const pct24h = THRESHOLDS.find((s) => s.param === 'pct24h')!;
 
 /** Entries whose 24 h change is spread evenly over [from, to]. */
 const entries = (n: number, from: number, to: number): BiasFeatures[] =>
-  Array.from({ length: n }, (_, i) => ({ side: 'BUY', pct_change_24h_before: from + ((to - from) * i) / (n - 1) }));
+  Array.from({ length: n }, (_, i) => ({
+    side: 'BUY',
+    pct_change_24h_before: from + ((to - from) * i) / (n - 1),
+  }));
 
 describe('personalise', () => {
   it('does nothing below 30 trades', () => {
-    expect(personalise({ trades: MIN_TRADES - 1, features: entries(200, 0, 0.3), votes: noVotes, now: NOW })).toBeNull();
+    expect(
+      personalise({ trades: MIN_TRADES - 1, features: entries(200, 0, 0.3), votes: noVotes, now: NOW }),
+    ).toBeNull();
     expect(personalise({ trades: MIN_TRADES, features: [], votes: noVotes, now: NOW })).not.toBeNull();
   });
 
@@ -23,8 +34,19 @@ describe('personalise', () => {
       ['fomo', DEFAULT_RULE_PARAMS.fomo],
       ['panic', DEFAULT_RULE_PARAMS.panic],
     ]);
-    expect(rules[0]!.provenance).toMatchObject({ source: 'personalised', trades: 40, minTrades: 30, computedAt: NOW.toISOString() });
-    expect(rules[0]!.provenance.thresholds.pct24h).toMatchObject({ evidenceN: 0, evidenceEstimate: null, feedbackUp: 0, feedbackDown: 0, value: 0.08 });
+    expect(rules[0]!.provenance).toMatchObject({
+      source: 'personalised',
+      trades: 40,
+      minTrades: 30,
+      computedAt: NOW.toISOString(),
+    });
+    expect(rules[0]!.provenance.thresholds.pct24h).toMatchObject({
+      evidenceN: 0,
+      evidenceEstimate: null,
+      feedbackUp: 0,
+      feedbackDown: 0,
+      value: 0.08,
+    });
   });
 
   it("moves a threshold towards the user's own 90th percentile, by the precision of each side", () => {
@@ -54,7 +76,10 @@ describe('personalise', () => {
     expect(updateThreshold(rsiMax, [], { up: 0, down: 3 }).value).toBeLessThan(35);
   });
 
-  const anyNumber = fc.oneof(fc.double({ noNaN: false }), fc.constantFrom(Infinity, -Infinity, NaN, 0, 1e300));
+  const anyNumber = fc.oneof(
+    fc.double({ noNaN: false }),
+    fc.constantFrom(Infinity, -Infinity, NaN, 0, 1e300),
+  );
   const featureArb: fc.Arbitrary<BiasFeatures> = fc.record({
     side: fc.constantFrom<'BUY' | 'SELL'>('BUY', 'SELL'),
     pct_change_24h_before: anyNumber,

@@ -1,7 +1,13 @@
-import { and, count, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { BiasFeatures } from '@tt/shared';
 import { biasTags, reflections, rules, trades, type Executor } from '@tt/db';
 
 export type RuleRow = typeof rules.$inferSelect;
+
+export type EvidenceFeatures = Pick<
+  BiasFeatures,
+  'side' | 'pnl_exit' | 'pct_change_24h_before' | 'RSI_14' | 'BB_pos' | 'drawdown_recent'
+>;
 
 export async function listRules(db: Executor, userId: string): Promise<RuleRow[]> {
   return db.select().from(rules).where(eq(rules.userId, userId)).orderBy(rules.kind);
@@ -52,14 +58,35 @@ export async function tradeCount(db: Executor, userId: string): Promise<number> 
   return row?.n ?? 0;
 }
 
-/** The features of each scored trade (every tag of a trade carries the same features). */
-export async function scoredFeatures(db: Executor, userId: string): Promise<unknown[]> {
+/**
+ * The features personalisation reads, one set per scored trade (every tag of a trade carries the
+ * same features), extracted in SQL so that large histories do not travel as whole JSON documents.
+ */
+export async function scoredFeatures(db: Executor, userId: string): Promise<EvidenceFeatures[]> {
+  // Keys are constants of ours, spelled into the statement.
+  const number = (key: string) => {
+    const k = sql.raw(`'${key}'`);
+    return sql<
+      number | null
+    >`case when jsonb_typeof(${biasTags.features}->${k}) = 'number' then (${biasTags.features}->>${k})::float8 end`;
+  };
   const rows = await db
-    .selectDistinctOn([biasTags.tradeId], { features: biasTags.features })
+    .selectDistinctOn([biasTags.tradeId], {
+      tradeId: biasTags.tradeId,
+      side: sql<string | null>`${biasTags.features}->>'side'`,
+      pnl_exit: number('pnl_exit'),
+      pct_change_24h_before: number('pct_change_24h_before'),
+      RSI_14: number('RSI_14'),
+      BB_pos: number('BB_pos'),
+      drawdown_recent: number('drawdown_recent'),
+    })
     .from(biasTags)
     .where(eq(biasTags.userId, userId))
     .orderBy(biasTags.tradeId);
-  return rows.map((r) => r.features);
+  return rows.map(({ tradeId: _tradeId, side, ...values }) => ({
+    ...values,
+    side: side === 'BUY' || side === 'SELL' ? side : null,
+  }));
 }
 
 /** The user's votes on reflections of the given labels. */

@@ -20,31 +20,63 @@ let address = 60;
 const trader = () => signUpAndLogIn(t.app, { remoteAddress: `198.51.100.${address++}` });
 const post = async (client: TestClient, url: string, payload: object) =>
   client.request({ method: 'POST', url, headers: await mutationHeaders(client), payload });
-const rulesOf = async (client: TestClient) => (await client.request({ method: 'GET', url: '/api/rules' })).json<{ items: RuleDto[] }>().items;
+const rulesOf = async (client: TestClient) =>
+  (await client.request({ method: 'GET', url: '/api/rules' })).json<{ items: RuleDto[] }>().items;
 const labelsOf = async (client: TestClient, tradeId: string) =>
-  (await client.request({ method: 'GET', url: `/api/trades/${tradeId}/bias` })).json<{ items: BiasTagDto[] }>().items.map((tag) => tag.label);
+  (await client.request({ method: 'GET', url: `/api/trades/${tradeId}/bias` }))
+    .json<{ items: BiasTagDto[] }>()
+    .items.map((tag) => tag.label);
 
 describe('rules', () => {
   it('re-tags the trades in the background when a rule changes, and again when it is reset', async () => {
     const { client, userId } = await trader();
     // 300 quiet hours around 100, then a 24-hour run-up to 112: a buy at its top is FOMO by the defaults.
-    await seedCandles(t, { fromMs: T0, hours: 330, close: (open) => {
-      const i = (open - T0) / HOUR;
-      return i < 276 ? 100 + (i % 2 === 0 ? 0.05 : -0.05) : 100 + (i - 275) * 0.5;
-    } });
-    const ids = await seedFills(t, userId, [{ extId: 'spike-buy', side: 'BUY', qty: '1', price: '112', fee: '0', at: T0 + 300 * HOUR + 30 * 60_000 }]);
+    await seedCandles(t, {
+      fromMs: T0,
+      hours: 330,
+      close: (open) => {
+        const i = (open - T0) / HOUR;
+        return i < 276 ? 100 + (i % 2 === 0 ? 0.05 : -0.05) : 100 + (i - 275) * 0.5;
+      },
+    });
+    const ids = await seedFills(t, userId, [
+      {
+        extId: 'spike-buy',
+        side: 'BUY',
+        qty: '1',
+        price: '112',
+        fee: '0',
+        at: T0 + 300 * HOUR + 30 * 60_000,
+      },
+    ]);
     const buy = ids.get('spike-buy')!;
     const scoreJob = t.services.jobDefinitions.find((d) => d.name === 'score.bias')!;
     await t.platform.jobs.enqueue(scoreJob, { userId } as never);
     await waitFor('the first scoring', async () => (await labelsOf(client, buy)).length > 0);
     expect(await labelsOf(client, buy)).toContain('FOMO');
 
-    const upsert = await post(client, '/api/rules/upsert', { kind: 'fomo', params: { pct24h: 0.2, rsiMin: 70, bbPosMin: 0.8 } });
-    expect(upsert.json()).toMatchObject({ kind: 'fomo', params: { pct24h: 0.2 }, provenance: null, isDefault: false });
-    await waitFor('the re-score after the rule change', async () => !(await labelsOf(client, buy)).includes('FOMO'));
+    const upsert = await post(client, '/api/rules/upsert', {
+      kind: 'fomo',
+      params: { pct24h: 0.2, rsiMin: 70, bbPosMin: 0.8 },
+    });
+    expect(upsert.json()).toMatchObject({
+      kind: 'fomo',
+      params: { pct24h: 0.2 },
+      provenance: null,
+      isDefault: false,
+    });
+    await waitFor(
+      'the re-score after the rule change',
+      async () => !(await labelsOf(client, buy)).includes('FOMO'),
+    );
 
     const reset = await post(client, '/api/rules/reset', { kind: 'fomo' });
-    expect(reset.json()).toMatchObject({ kind: 'fomo', params: { pct24h: 0.08 }, isDefault: true, provenance: { source: 'reset' } });
+    expect(reset.json()).toMatchObject({
+      kind: 'fomo',
+      params: { pct24h: 0.08 },
+      isDefault: true,
+      provenance: { source: 'reset' },
+    });
     await waitFor('the re-score after the reset', async () => (await labelsOf(client, buy)).includes('FOMO'));
   });
 
@@ -53,11 +85,18 @@ describe('rules', () => {
     await post(client, '/api/rules/upsert', { kind: 'maxTradesPerDay', params: { count: 3 } });
     const reset = await post(client, '/api/rules/reset', { kind: 'maxTradesPerDay', to: 'default' });
     expect(reset.json()).toMatchObject({ params: { count: 10 }, isDefault: true, provenance: null });
-    expect((await rulesOf(client)).find((r) => r.kind === 'maxTradesPerDay')).toMatchObject({ isDefault: true, updatedAt: null });
+    expect((await rulesOf(client)).find((r) => r.kind === 'maxTradesPerDay')).toMatchObject({
+      isDefault: true,
+      updatedAt: null,
+    });
     const plan = await post(client, '/api/rules/reset', { kind: 'minHoldHours', to: 'personalised' });
     expect(plan.json()).toMatchObject({ status: 422, code: 'RULES.NOT_PERSONALISABLE' });
     const few = await post(client, '/api/rules/reset', { kind: 'fomo', to: 'personalised' });
-    expect(few.json()).toMatchObject({ status: 422, code: 'RULES.NOT_ENOUGH_TRADES', detail: expect.stringMatching(/at least 30 trades; you have 0/) });
+    expect(few.json()).toMatchObject({
+      status: 422,
+      code: 'RULES.NOT_ENOUGH_TRADES',
+      detail: expect.stringMatching(/at least 30 trades; you have 0/),
+    });
   });
 
   it('personalises the bias thresholds from 30 trades, shows where each number came from, and leaves hand-set rules alone', async () => {
@@ -92,15 +131,34 @@ describe('rules', () => {
     expect(fomo.isDefault).toBe(false);
     expect(fomo.provenance).toMatchObject({ source: 'personalised', trades: 40, minTrades: 30 });
     const pct = fomo.provenance!.source === 'personalised' ? fomo.provenance!.thresholds.pct24h! : null;
-    expect(pct).toMatchObject({ default: 0.08, evidenceN: 40, quantile: 0.9, lower: 0.04, upper: 0.2, feedbackDown: 0, value: fomo.params.pct24h });
+    expect(pct).toMatchObject({
+      default: 0.08,
+      evidenceN: 40,
+      quantile: 0.9,
+      lower: 0.04,
+      upper: 0.2,
+      feedbackDown: 0,
+      value: fomo.params.pct24h,
+    });
     expect(fomo.params.pct24h).toBeGreaterThan(0.08);
-    expect((await rulesOf(client)).find((r) => r.kind === 'panic')).toMatchObject({ params: { drawdownMin: 0.1, rsiMax: 30 }, provenance: null });
+    expect((await rulesOf(client)).find((r) => r.kind === 'panic')).toMatchObject({
+      params: { drawdownMin: 0.1, rsiMax: 30 },
+      provenance: null,
+    });
 
     // Thumbs down on FOMO reflections push the threshold further; the votes stay counted after the
     // reflections themselves are replaced by a re-score.
     const db = t.platform.database.db;
     await db.insert(reflections).values(
-      fills.slice(0, 6).map((f) => ({ userId, tradeId: ids.get(f.extId)!, label: 'FOMO', tone: 'supportive', text: 'x', source: 'scoring', feedback: 'down' })),
+      fills.slice(0, 6).map((f) => ({
+        userId,
+        tradeId: ids.get(f.extId)!,
+        label: 'FOMO',
+        tone: 'supportive',
+        text: 'x',
+        source: 'scoring',
+        feedback: 'down',
+      })),
     );
     expect(await rules.personalise(userId)).toEqual(['fomo']);
     const pushed = (await rulesOf(client)).find((r) => r.kind === 'fomo')!;
@@ -113,6 +171,9 @@ describe('rules', () => {
     await rules.reset(userId, { kind: 'fomo', to: 'default' });
     expect(await rules.personalise(userId)).toEqual([]);
     const again = await rules.reset(userId, { kind: 'fomo', to: 'personalised' });
-    expect(again).toMatchObject({ params: { pct24h: pushed.params.pct24h }, provenance: { source: 'personalised' } });
+    expect(again).toMatchObject({
+      params: { pct24h: pushed.params.pct24h },
+      provenance: { source: 'personalised' },
+    });
   });
 });

@@ -1,5 +1,4 @@
 import {
-  BiasFeaturesSchema,
   DEFAULT_RULE_PARAMS,
   RULE_KINDS,
   RuleParamsSchemas,
@@ -7,7 +6,6 @@ import {
   RuleResetRequestSchema,
   RuleUpsertRequestSchema,
   parseOrThrow,
-  type BiasFeatures,
   type BiasRule,
   type RuleDto,
   type RuleKind,
@@ -93,10 +91,7 @@ export function createRulesService(deps: {
   async function compute(userId: string, own: Map<RuleKind, RuleRow>) {
     const trades = await tradeCount(deps.db, userId);
     if (trades < MIN_TRADES) return { trades, rules: null };
-    const features = (await scoredFeatures(deps.db, userId)).flatMap((f) => {
-      const parsed = BiasFeaturesSchema.safeParse(f);
-      return parsed.success ? [parsed.data as BiasFeatures] : [];
-    });
+    const features = await scoredFeatures(deps.db, userId);
     const current = await reflectionVotes(deps.db, userId, Object.values(LABEL_OF_KIND));
     const ledgers = {} as Record<PersonalisedKind, Record<string, 'up' | 'down'>>;
     const votes = {} as Record<PersonalisedKind, Votes>;

@@ -13,12 +13,21 @@ function connection(userId: string, lastSyncAt: Date | null): ActiveConnection {
 }
 
 function harness(overrides: Partial<SchedulerDeps> = {}) {
-  const queued: { name: string; payload: unknown; jobId?: string | undefined; delayMs?: number | undefined }[] = [];
+  const queued: {
+    name: string;
+    payload: unknown;
+    jobId?: string | undefined;
+    delayMs?: number | undefined;
+  }[] = [];
   const imports: string[] = [];
   const week = weekStarting('2026-11-02', 'Europe/Berlin');
   const deps: SchedulerDeps = {
     jobs: {
-      async enqueue(definition: JobDefinition<never>, payload: unknown, options?: { jobId?: string; delayMs?: number }) {
+      async enqueue(
+        definition: JobDefinition<never>,
+        payload: unknown,
+        options?: { jobId?: string; delayMs?: number },
+      ) {
         queued.push({ name: definition.name, payload, jobId: options?.jobId, delayMs: options?.delayMs });
         return { jobId: options?.jobId ?? '', deduped: false };
       },
@@ -26,7 +35,11 @@ function harness(overrides: Partial<SchedulerDeps> = {}) {
     digests: {
       due: async () => [{ userId: 'u1', week }],
       enqueue: async (userId, w, trigger) => {
-        queued.push({ name: 'digest.weekly', payload: { userId, firstDay: w.firstDay, trigger }, jobId: `digest-${userId}-${w.firstDay}` });
+        queued.push({
+          name: 'digest.weekly',
+          payload: { userId, firstDay: w.firstDay, trigger },
+          jobId: `digest-${userId}-${w.firstDay}`,
+        });
         return { jobId: `digest-${userId}-${w.firstDay}`, deduped: false };
       },
     },
@@ -58,7 +71,11 @@ describe('scheduler', () => {
     const { scheduler, queued, imports } = harness();
     expect(await scheduler.tick(NOW)).toEqual({ digests: 1, imports: 2 });
     expect(queued).toEqual([
-      { name: 'digest.weekly', payload: { userId: 'u1', firstDay: '2026-11-02', trigger: 'schedule' }, jobId: 'digest-u1-2026-11-02' },
+      {
+        name: 'digest.weekly',
+        payload: { userId: 'u1', firstDay: '2026-11-02', trigger: 'schedule' },
+        jobId: 'digest-u1-2026-11-02',
+      },
     ]);
     expect(imports).toEqual(['stale', 'never']);
   });
@@ -73,7 +90,9 @@ describe('scheduler', () => {
     const { scheduler, queued } = harness();
     const slot = Math.floor(NOW.getTime() / TICK_MS);
     await scheduler.start();
-    expect(queued).toEqual([{ name: 'scheduler.tick', payload: { slot }, jobId: `scheduler-tick-${slot}`, delayMs: undefined }]);
+    expect(queued).toEqual([
+      { name: 'scheduler.tick', payload: { slot }, jobId: `scheduler-tick-${slot}`, delayMs: undefined },
+    ]);
     queued.length = 0;
     await scheduler.tickJob.handle({
       id: `scheduler-tick-${slot}`,

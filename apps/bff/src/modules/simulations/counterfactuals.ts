@@ -3,6 +3,7 @@ import { Dec, ZERO, moneyString, moneyWords, priceWords, ratio } from './sim-mon
 import { firstTouchAtOrBelow, type PriceSeries } from './price-series';
 import {
   actualLeg,
+  chartQty,
   actualPnl,
   horizonPrice,
   lotMoney,
@@ -36,11 +37,13 @@ export const horizonMsOf = (horizonDays: number) => Math.round(horizonDays * DAY
 
 function priced(input: CounterfactualInput): PricedLot[] {
   const horizonMs = horizonMsOf(input.horizonDays);
+  // The lots of one entry fill share its fee rate: one division per fill.
+  const rates = new Map<string, Dec>();
   return input.lots.map((lot) => {
     const atHorizon = horizonPrice(lot, horizonMs, input.prices);
     // The service leaves out (or refuses) lots whose horizon the prices do not reach.
     if (!atHorizon) throw new Error(`no price at the horizon of lot ${lot.entryTradeId}`);
-    const money = lotMoney(lot);
+    const money = lotMoney(lot, rates);
     return { lot, money, atHorizon, actual: actualPnl(lot, money, atHorizon) };
   });
 }
@@ -108,12 +111,12 @@ export function holdVsActual(input: CounterfactualInput): ScenarioResult {
     explanation: `${how} would have made ${moneyWords(counterfactual, input.currency)} against your actual ${moneyWords(actual, input.currency)}; ${fee}.${stillOpen}`,
     positions: lots.length,
     series: chart(
-      lots.map((p) => actualLeg(p.lot, p.money, p.atHorizon)),
+      lots.map((p) => actualLeg(p.lot, p.money, p.actual)),
       lots.map((p, i) => ({
         key: p.lot.key,
         openAt: p.lot.entryTs.getTime(),
         closeAt: p.atHorizon.horizonAt,
-        effQty: p.money.qty.mul(new Dec(1).minus(p.money.feeRate)).toNumber(),
+        effQty: chartQty(p.money),
         cost: p.money.cost.toNumber(),
         realised: counterfactuals[i]!.toNumber(),
       })),
@@ -179,7 +182,7 @@ export function waitThenEnter(input: CounterfactualInput & { pullbackPct: number
     explanation,
     positions: lots.length,
     series: chart(
-      lots.map((p) => actualLeg(p.lot, p.money, p.atHorizon)),
+      lots.map((p) => actualLeg(p.lot, p.money, p.actual)),
       lots.flatMap((p, i) => {
         const f = fills[i]!;
         if (f.filledAt === null) return [];
@@ -188,7 +191,7 @@ export function waitThenEnter(input: CounterfactualInput & { pullbackPct: number
             key: p.lot.key,
             openAt: f.filledAt,
             closeAt: p.atHorizon.horizonAt,
-            effQty: p.money.qty.mul(new Dec(1).minus(p.money.feeRate)).toNumber(),
+            effQty: chartQty(p.money),
             cost: f.cost.toNumber(),
             realised: f.pnl.toNumber(),
           },

@@ -42,11 +42,15 @@ export interface LotMoney {
   feeRate: Dec;
 }
 
-export function lotMoney(lot: SimLot): LotMoney {
+export function lotMoney(lot: SimLot, rates = new Map<string, Dec>()): LotMoney {
   const qty = new Dec(lot.qty);
   const entryPrice = new Dec(lot.entryPrice);
-  const fillNotional = new Dec(lot.entryFill.qty).mul(lot.entryFill.price);
-  const feeRate = fillNotional.isZero() ? ZERO : new Dec(lot.entryFill.feeQuote).div(fillNotional);
+  let feeRate = rates.get(lot.entryTradeId);
+  if (!feeRate) {
+    const fillNotional = new Dec(lot.entryFill.qty).mul(lot.entryFill.price);
+    feeRate = fillNotional.isZero() ? ZERO : new Dec(lot.entryFill.feeQuote).div(fillNotional);
+    rates.set(lot.entryTradeId, feeRate);
+  }
   return { qty, entryPrice, cost: qty.mul(entryPrice).plus(lot.entryFee), feeRate };
 }
 
@@ -84,14 +88,17 @@ export function actualPnl(lot: SimLot, money: LotMoney, atHorizon: HorizonPrice 
   return atHorizon ? pnlSoldAt(money.qty, money.cost, money.feeRate, atHorizon.price) : ZERO;
 }
 
+/** Quantity net of the exit fee rate, for charts (floats are enough for a drawing). */
+export const chartQty = (money: LotMoney) => money.qty.toNumber() * (1 - money.feeRate.toNumber());
+
 /** The chart leg of what actually happened. */
-export function actualLeg(lot: SimLot, money: LotMoney, atHorizon: HorizonPrice | null): PathLeg {
+export function actualLeg(lot: SimLot, money: LotMoney, actual: Dec): PathLeg {
   return {
     key: lot.key,
     openAt: lot.entryTs.getTime(),
     closeAt: lot.exitTs?.getTime() ?? null,
-    effQty: money.qty.mul(new Dec(1).minus(money.feeRate)).toNumber(),
+    effQty: chartQty(money),
     cost: money.cost.toNumber(),
-    realised: actualPnl(lot, money, atHorizon).toNumber(),
+    realised: actual.toNumber(),
   };
 }

@@ -143,9 +143,15 @@ export async function computeSimulation(
     periodStart = minOf(entries);
     periodEnd = Math.max(periodStart, maxOf(exits));
   }
-  const tags = await tagsOfTrades(deps.db, [...new Set(universe.flatMap((l) => [l.entryTradeId, l.exitTradeId!]))]);
+  const tags = await tagsOfTrades(deps.db, [
+    ...new Set(universe.flatMap((l) => [l.entryTradeId, l.exitTradeId!])),
+  ]);
   const labelsOf = (lot: SimLot) =>
-    new Set([...(tags.get(lot.entryTradeId) ?? []), ...(tags.get(lot.exitTradeId!) ?? [])].map((t) => t.label as BiasLabel));
+    new Set(
+      [...(tags.get(lot.entryTradeId) ?? []), ...(tags.get(lot.exitTradeId!) ?? [])].map(
+        (t) => t.label as BiasLabel,
+      ),
+    );
   const label = params.skipLabel ?? (scope.tradeId ? scope.tradeLabel : costliestLabel(universe, labelsOf));
   if (label) {
     scenarios.push(

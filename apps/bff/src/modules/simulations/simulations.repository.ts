@@ -93,7 +93,10 @@ export async function tradeInScope(db: Executor, userId: string, tradeId: string
 }
 
 /** The tags of the given trades, strongest first per trade (chunked: symbol-wide runs name many). */
-export async function tagsOfTrades(db: Executor, tradeIds: readonly string[]): Promise<Map<string, { label: string; confidence: number }[]>> {
+export async function tagsOfTrades(
+  db: Executor,
+  tradeIds: readonly string[],
+): Promise<Map<string, { label: string; confidence: number }[]>> {
   const out = new Map<string, { label: string; confidence: number }[]>();
   for (let i = 0; i < tradeIds.length; i += 5000) {
     const rows = await db

@@ -26,7 +26,11 @@ async function seedPartialExits(userId: string) {
     { extId: 's1', side: 'SELL', qty: '0.5', price: '110', fee: '0.055', at: T0 + 5 * HOUR },
     { extId: 's2', side: 'SELL', qty: '1', price: '90', fee: '0.09', at: T0 + 30 * HOUR },
   ]);
-  await seedCandles(t, { fromMs: T0 - 2 * HOUR, hours: 80, close: (open) => (open + HOUR >= T0 + 48 * HOUR ? 120 : 100) });
+  await seedCandles(t, {
+    fromMs: T0 - 2 * HOUR,
+    hours: 80,
+    close: (open) => (open + HOUR >= T0 + 48 * HOUR ? 120 : 100),
+  });
   await seedTags(t, userId, [
     { tradeId: ids.get('b')!, label: 'FOMO', confidence: 0.9 },
     { tradeId: ids.get('b')!, label: 'OVERTRADING', confidence: 0.4 },
@@ -36,7 +40,12 @@ async function seedPartialExits(userId: string) {
 }
 
 const simulate = async (client: TestClient, payload: object) =>
-  client.request({ method: 'POST', url: '/api/simulations/simple', headers: await mutationHeaders(client), payload });
+  client.request({
+    method: 'POST',
+    url: '/api/simulations/simple',
+    headers: await mutationHeaders(client),
+    payload,
+  });
 
 describe('POST /api/simulations/simple', () => {
   it('answers the three counterfactuals of a trade with hand-checked numbers, then serves them from the cache', async () => {
@@ -47,18 +56,34 @@ describe('POST /api/simulations/simple', () => {
     expect(first.statusCode).toBe(200);
     const body = first.json<SimulationResult>();
     expect(body).toMatchObject({
-      request: { tradeId: ids.get('b'), symbol: 'BTC-USD', horizonDays: 2, pullbackPct: 0.02, skipLabel: 'FOMO' },
+      request: {
+        tradeId: ids.get('b'),
+        symbol: 'BTC-USD',
+        horizonDays: 2,
+        pullbackPct: 0.02,
+        skipLabel: 'FOMO',
+      },
       quoteCurrency: 'USD',
       trades: 3,
       excludedPositions: 0,
       cached: false,
     });
     const [hold, wait, skip] = body.scenarios;
-    expect(hold).toMatchObject({ kind: 'holdVsActual', actualPnl: '4.595', counterfactualPnl: '39.56', difference: '34.965' });
+    expect(hold).toMatchObject({
+      kind: 'holdVsActual',
+      actualPnl: '4.595',
+      counterfactualPnl: '39.56',
+      difference: '34.965',
+    });
     expect(wait).toMatchObject({ kind: 'waitThenEnter', counterfactualPnl: '0' });
     expect(wait!.explanation).toMatch(/never fell 2 %/);
     // The FOMO buy opened all three lots: without them the period's closed P&L (4.895 − 10.19) is gone.
-    expect(skip).toMatchObject({ kind: 'skipLabel', actualPnl: '-5.295', counterfactualPnl: '0', difference: '5.295' });
+    expect(skip).toMatchObject({
+      kind: 'skipLabel',
+      actualPnl: '-5.295',
+      counterfactualPnl: '0',
+      difference: '5.295',
+    });
     expect(hold!.series.length).toBe(49);
 
     const again = await simulate(client, { tradeId: ids.get('b'), horizonDays: 2 });
@@ -67,7 +92,9 @@ describe('POST /api/simulations/simple', () => {
     expect(byId.json()).toMatchObject({ id: body.id, cached: true });
 
     // Any change of the user's trades invalidates the cache.
-    await seedFills(t, userId, [{ extId: 'b2', side: 'BUY', qty: '1', price: '100', fee: '0', at: T0 + 60 * HOUR }]);
+    await seedFills(t, userId, [
+      { extId: 'b2', side: 'BUY', qty: '1', price: '100', fee: '0', at: T0 + 60 * HOUR },
+    ]);
     const fresh = await simulate(client, { tradeId: ids.get('b'), horizonDays: 2 });
     expect(fresh.json()).toMatchObject({ cached: false });
   });
@@ -80,7 +107,9 @@ describe('POST /api/simulations/simple', () => {
     expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
     const problem = response.json();
     expect(problem).toMatchObject({ code: 'SIMULATIONS.HORIZON_NOT_AVAILABLE', status: 422 });
-    expect(problem.detail).toMatch(/horizonDays 4 ends at 2026-01-09T10:00:00.000Z, but the stored prices for BTC-USD stop at 2026-01-08T16:00:00.000Z/);
+    expect(problem.detail).toMatch(
+      /horizonDays 4 ends at 2026-01-09T10:00:00.000Z, but the stored prices for BTC-USD stop at 2026-01-08T16:00:00.000Z/,
+    );
     expect(problem.errors).toEqual([expect.objectContaining({ field: 'body.horizonDays' })]);
   });
 
@@ -88,11 +117,16 @@ describe('POST /api/simulations/simple', () => {
     const { client, userId } = await trader();
     await seedPartialExits(userId);
     // A second buy 70 h in: its two-day horizon lies beyond the prices.
-    await seedFills(t, userId, [{ extId: 'late', side: 'BUY', qty: '1', price: '120', fee: '0', at: T0 + 70 * HOUR }]);
+    await seedFills(t, userId, [
+      { extId: 'late', side: 'BUY', qty: '1', price: '120', fee: '0', at: T0 + 70 * HOUR },
+    ]);
     const response = await simulate(client, { symbol: 'btc-usd', horizonDays: 2 });
     expect(response.statusCode).toBe(200);
     const body = response.json<SimulationResult>();
-    expect(body).toMatchObject({ request: { tradeId: null, symbol: 'BTC-USD', skipLabel: 'PANIC' }, excludedPositions: 1 });
+    expect(body).toMatchObject({
+      request: { tradeId: null, symbol: 'BTC-USD', skipLabel: 'PANIC' },
+      excludedPositions: 1,
+    });
     expect(body.scenarios[0]).toMatchObject({ counterfactualPnl: '39.56', positions: 3 });
     // PANIC cost most: only the lot sold at 90 (−10.19) carries it.
     expect(body.scenarios[2]).toMatchObject({ actualPnl: '-5.295', counterfactualPnl: '4.895' });
@@ -100,8 +134,13 @@ describe('POST /api/simulations/simple', () => {
 
   it('refuses what it cannot simulate: unknown trades, no positions, bad input', async () => {
     const { client } = await trader();
-    expect((await simulate(client, { tradeId: '00000000-0000-4000-8000-000000000000', horizonDays: 2 })).statusCode).toBe(404);
-    expect((await simulate(client, { symbol: 'ETH-USD', horizonDays: 2 })).json()).toMatchObject({ code: 'SIMULATIONS.NOTHING_TO_SIMULATE' });
+    expect(
+      (await simulate(client, { tradeId: '00000000-0000-4000-8000-000000000000', horizonDays: 2 }))
+        .statusCode,
+    ).toBe(404);
+    expect((await simulate(client, { symbol: 'ETH-USD', horizonDays: 2 })).json()).toMatchObject({
+      code: 'SIMULATIONS.NOTHING_TO_SIMULATE',
+    });
     const invalid = await simulate(client, { symbol: 'ETH-USD', horizonDays: 45 });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json().errors[0].field).toBe('body.horizonDays');
@@ -111,7 +150,8 @@ describe('POST /api/simulations/simple', () => {
   it('allows 10 simulations a minute per user', async () => {
     const { client } = await trader();
     const answers = [];
-    for (let i = 0; i < 11; i++) answers.push((await simulate(client, { symbol: 'ETH-USD', horizonDays: 2 })).statusCode);
+    for (let i = 0; i < 11; i++)
+      answers.push((await simulate(client, { symbol: 'ETH-USD', horizonDays: 2 })).statusCode);
     expect(answers.slice(0, 10).every((s) => s === 422)).toBe(true);
     expect(answers[10]).toBe(429);
   });
@@ -122,7 +162,6 @@ describe('POST /api/simulations/simple', () => {
     const service = createSimulationsService({
       db: t.platform.database.db,
       marketData: t.services.marketData,
-      trades: t.services.trades,
       jobs: t.platform.jobs,
       simulateJob: () => t.services.jobDefinitions.find((d) => d.name === 'simulate.simple')!,
       syncLotLimit: 1,
@@ -137,7 +176,10 @@ describe('POST /api/simulations/simple', () => {
       return polled.statusCode !== 202;
     });
     expect(polled.statusCode).toBe(200);
-    expect(polled.json()).toMatchObject({ id: accepted.id, scenarios: [{ counterfactualPnl: '39.56' }, {}, {}] });
+    expect(polled.json()).toMatchObject({
+      id: accepted.id,
+      scenarios: [{ counterfactualPnl: '39.56' }, {}, {}],
+    });
     const other = await trader();
     expect((await other.client.request({ method: 'GET', url: accepted.pollUrl })).statusCode).toBe(404);
   });

@@ -5,6 +5,7 @@ import {
   CommonErrors,
   SimulationRequestSchema,
   parseOrThrow,
+  type BiasLabel,
   type Problem,
   type SimulationAccepted,
   type SimulationResult,
@@ -12,7 +13,7 @@ import {
 import type { Database } from '@tt/db';
 import type { JobDefinition, JobQueue } from '../../infra/jobs';
 import type { MarketDataService } from '../market-data';
-import type { TradesService } from '../trades';
+import { TradeErrors } from '../trades';
 import { computeSimulation, type ComputedSimulation, type SimulationScope } from './simulation-compute';
 import { SimulationErrors } from './simulations.errors';
 import {
@@ -22,6 +23,8 @@ import {
   getSimulationById,
   lotsOfSymbol,
   lotsOfTrade,
+  tagsOfTrades,
+  tradeInScope,
   purgeSimulations,
   saveSimulation,
   updateSimulation,
@@ -53,7 +56,6 @@ export interface SimulationsService {
 export interface SimulationsServiceDeps {
   db: Database;
   marketData: Pick<MarketDataService, 'series'>;
-  trades: Pick<TradesService, 'detail'>;
   jobs: Pick<JobQueue, 'enqueue'>;
   simulateJob: () => JobDefinition<SimulateJobPayload>;
   now?: () => Date;
@@ -98,7 +100,10 @@ export function createSimulationsService(deps: SimulationsServiceDeps): Simulati
 
   async function resolveScope(userId: string, request: ParsedRequest): Promise<SimulationScope> {
     if (request.tradeId) {
-      const trade = await deps.trades.detail(userId, request.tradeId);
+      const trade = z.uuid().safeParse(request.tradeId).success
+        ? await tradeInScope(deps.db, userId, request.tradeId)
+        : null;
+      if (!trade) throw TradeErrors.NOT_FOUND();
       if (request.symbol && request.symbol !== trade.symbol) {
         throw CommonErrors.VALIDATION({
           detail: `The trade is in ${trade.symbol}, not ${request.symbol}.`,
@@ -112,13 +117,19 @@ export function createSimulationsService(deps: SimulationsServiceDeps): Simulati
             'This sell closed nothing bought within the imported history, so there is no position to replay.',
         });
       }
-      return { tradeId: trade.id, symbol: trade.symbol, lots, tradeTags: trade.tags };
+      const [strongest] = (await tagsOfTrades(deps.db, [trade.id])).get(trade.id) ?? [];
+      return {
+        tradeId: trade.id,
+        symbol: trade.symbol,
+        lots,
+        tradeLabel: (strongest?.label as BiasLabel | undefined) ?? null,
+      };
     }
     const symbol = request.symbol!;
     const lots = await lotsOfSymbol(deps.db, userId, symbol);
     if (lots.length === 0)
       throw SimulationErrors.NOTHING_TO_SIMULATE({ detail: `You have no positions in ${symbol}.` });
-    return { tradeId: null, symbol, lots, tradeTags: [] };
+    return { tradeId: null, symbol, lots, tradeLabel: null };
   }
 
   const compute = (userId: string, request: ParsedRequest, scope: SimulationScope) =>

@@ -25,7 +25,12 @@ export interface SeedFill {
 }
 
 /** Stores the fills, pairs every touched series FIFO, and answers trade ids by ext id. */
-export async function seedFills(t: TestApp, userId: string, fills: readonly SeedFill[], broker = 'coinbase'): Promise<Map<string, string>> {
+export async function seedFills(
+  t: TestApp,
+  userId: string,
+  fills: readonly SeedFill[],
+  broker = 'coinbase',
+): Promise<Map<string, string>> {
   const db = t.platform.database.db;
   await insertTrades(
     db,
@@ -60,15 +65,34 @@ export async function seedFills(t: TestApp, userId: string, fills: readonly Seed
 /** Hourly candles from `fromMs` (an hour boundary) for `hours` hours. */
 export async function seedCandles(
   t: TestApp,
-  options: { symbol?: string; broker?: string; fromMs: number; hours: number; close(openMs: number): number; low?(openMs: number): number },
+  options: {
+    symbol?: string;
+    broker?: string;
+    fromMs: number;
+    hours: number;
+    close(openMs: number): number;
+    low?(openMs: number): number;
+  },
 ): Promise<void> {
   const rows = Array.from({ length: options.hours }, (_, i) => {
     const open = options.fromMs + i * HOUR;
     const close = options.close(open);
     const low = Math.min(close, options.low?.(open) ?? close);
-    return { ts: new Date(open).toISOString(), open: String(close), high: String(close), low: String(low), close: String(close), volume: '1' };
+    return {
+      ts: new Date(open).toISOString(),
+      open: String(close),
+      high: String(close),
+      low: String(low),
+      close: String(close),
+      volume: '1',
+    };
   });
-  await insertCandles(t.platform.database.db, options.broker ?? 'coinbase', options.symbol ?? 'BTC-USD', rows);
+  await insertCandles(
+    t.platform.database.db,
+    options.broker ?? 'coinbase',
+    options.symbol ?? 'BTC-USD',
+    rows,
+  );
 }
 
 export interface SeedTag {

@@ -89,7 +89,7 @@ export function ImportPanel({
       <FormError error={start.error} />
       <button
         type="button"
-        className="button"
+        className={shownId ? 'button secondary' : 'button'}
         onClick={() => start.mutate()}
         disabled={!canImport || start.isPending || (running && !startedId)}
       >

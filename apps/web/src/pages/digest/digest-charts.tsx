@@ -46,6 +46,8 @@ export function LabelsByWeekChart({ history }: { history: DigestPayload['history
           label: BIAS_LABEL_INFO[label].name,
           fill: BIAS_LABEL_COLOURS[label],
           stroke: BIAS_LABEL_COLOURS[label],
+          // Bars are fills; a stroke would draw a line for every empty week.
+          width: 0,
           paths: lib.paths.bars!({ size: [0.6, 80] }),
           points: { show: false },
           value: (_u: uPlot, _v: number | null, _s: number, i: number | null) =>
@@ -106,6 +108,9 @@ export function CostPerLabelChart({ labels }: { labels: DigestPayload['labels'] 
         {
           values: (_u, ticks) =>
             ticks.map((t) => (Number.isInteger(t) && costs[t] ? BIAS_LABEL_INFO[costs[t]!.label].name : '')),
+          // Eight tag names do not fit side by side on a half-width card.
+          rotate: -35,
+          size: 80,
         },
         { label: 'Realised P&L', size: 70 },
       ],
@@ -118,6 +123,7 @@ export function CostPerLabelChart({ labels }: { labels: DigestPayload['labels'] 
           label: 'Realised P&L',
           fill: '#1d4ed8',
           stroke: '#1d4ed8',
+          width: 0,
           paths: lib.paths.bars!({ size: [0.6, 80] }),
           points: { show: false },
           value: (_u: uPlot, v: number | null) => (v == null ? '—' : formatMoney(v.toFixed(2), true)),

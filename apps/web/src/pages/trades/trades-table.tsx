@@ -68,7 +68,10 @@ export function TradesTable({ trades, timeZone, hasMore, loadMore }: TradesTable
     count: trades.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 8,
+    // Rows render in React's normal pass rather than synchronously inside each scroll event,
+    // which keeps a fast flick from blocking frames (React 19 also warns about the flushSync).
+    useFlushSync: false,
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? 0;

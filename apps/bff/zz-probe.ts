@@ -1,0 +1,11 @@
+import { createTestApp } from './src/test-support/test-app';
+import { signUpAndLogIn } from './src/modules/auth/auth.test-support';
+const t = await createTestApp({ worker: false, persistentDatabase: true });
+const { client } = await signUpAndLogIn(t.app);
+for (let i = 0; i < 300; i++) await client.request({ method: 'GET', url: '/api/auth/me' });
+const { Session } = await import('node:inspector/promises');
+const s = new Session(); s.connect(); await s.post('Profiler.enable'); await s.post('Profiler.start');
+for (let i = 0; i < 2000; i++) await client.request({ method: 'GET', url: '/api/auth/me' });
+const { profile } = await s.post('Profiler.stop');
+(await import('node:fs')).writeFileSync('/tmp/prof/me.cpuprofile', JSON.stringify(profile));
+await t.close();
