@@ -140,7 +140,7 @@ const reflect = (tradeId: string): CoachReflect => ({
   tradeId,
   symbol: 'BTC-USD',
   side: 'SELL',
-  ts: new Date().toISOString(),
+  tradeTs: new Date().toISOString(),
   labels: [{ name: 'PANIC', confidence: 0.72 }],
   tone: 'supportive',
   insight: 'You sold into a 6 % drop after 40 minutes. Next time, check your plan before the exit.',

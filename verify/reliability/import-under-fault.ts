@@ -139,7 +139,7 @@ export async function importUnderFault(
   const inspector = await deployment.inspect();
   try {
     await checkStores(section, inspector, userId, expectedFills, run.status === 'succeeded');
-    await checkQueues(section, inspector, deadBefore, options.allowDeadLetter);
+    await checkQueues(section, inspector, userId, deadBefore, options.allowDeadLetter);
   } finally {
     await inspector.close();
   }
@@ -182,6 +182,7 @@ async function checkStores(
 async function checkQueues(
   section: Section,
   inspector: Inspector,
+  userId: string,
   deadBefore: number,
   allowDeadLetter: ((error: string) => boolean) | undefined,
 ): Promise<void> {
@@ -193,7 +194,7 @@ async function checkQueues(
     states = await inspector.queues();
   }
   section.equal('no job stuck (waiting, running or retrying) 30 s after the import ended', unfinishedWork(states), 0);
-  section.equal('no import run left queued or running', (await inspector.unfinishedRuns()).length, 0);
+  section.equal('no import run left queued or running', (await inspector.unfinishedRuns(userId)).length, 0);
   // Newest first: the ones this scenario added lead the list.
   const all = await inspector.deadLetters();
   const dead = all.slice(0, Math.max(0, all.length - deadBefore));

@@ -23,8 +23,8 @@ export interface TradeCounts {
 /** Looks at the stores directly (not through the API under test) for the invariants of a run. */
 export interface Inspector {
   trades(userId: string): Promise<TradeCounts>;
-  /** Import runs still `queued` or `running`, any user. */
-  unfinishedRuns(): Promise<{ id: string; status: string; phase: string }[]>;
+  /** The user's import runs still `queued` or `running`. */
+  unfinishedRuns(userId: string): Promise<{ id: string; status: string; phase: string }[]>;
   queues(): Promise<QueueState[]>;
   deadLetters(): Promise<(DeadLetter & { queue: QueueName })[]>;
   close(): Promise<void>;
@@ -35,7 +35,8 @@ const TRADES_SQL = (userId: string) => sql`
          count(distinct (broker, ext_id))::int as "distinctFills",
          count(*) filter (where not exists (select 1 from bias_tags b where b.trade_id = t.id))::int as untagged
   from trades t where t.user_id = ${userId}`;
-const UNFINISHED_SQL = sql`select id, status, phase from import_runs where status in ('queued', 'running')`;
+const UNFINISHED_SQL = (userId: string) =>
+  sql`select id, status, phase from import_runs where user_id = ${userId} and status in ('queued', 'running')`;
 
 /**
  * Work that is waiting or running, or delayed for a retry, counts as not finished. One delayed
@@ -68,7 +69,7 @@ export async function createInspector(options: {
   });
   return {
     trades: async (userId) => (await rows<TradeCounts>(db, TRADES_SQL(userId)))[0]!,
-    unfinishedRuns: () => rows(db, UNFINISHED_SQL),
+    unfinishedRuns: (userId) => rows(db, UNFINISHED_SQL(userId)),
     queues: () => Promise.all(QUEUE_NAMES.map(async (name) => ({ queue: name, ...(await queue.stats(name)) }))),
     async deadLetters() {
       const lists = await Promise.all(
@@ -94,7 +95,7 @@ export async function inspectEmbeddedDataDir(dataDir: string): Promise<Inspector
     );
   return {
     trades: async (userId) => (await rows<TradeCounts>(db, TRADES_SQL(userId)))[0]!,
-    unfinishedRuns: () => rows(db, UNFINISHED_SQL),
+    unfinishedRuns: (userId) => rows(db, UNFINISHED_SQL(userId)),
     async queues() {
       const all = await jobRows();
       return QUEUE_NAMES.map((name) => {

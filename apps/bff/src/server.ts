@@ -85,6 +85,7 @@ export async function startProcess(
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      services.scheduler.stop();
       await app?.close();
       await new Promise<void>((resolve) =>
         metricsServer ? metricsServer.close(() => resolve()) : resolve(),

@@ -34,7 +34,8 @@ export const CoachReflectSchema = z.object({
   tradeId: z.string(),
   symbol: z.string(),
   side: z.enum(['BUY', 'SELL']),
-  ts: z.string(),
+  /** When the trade happened (the envelope's `ts` is when the event was raised). */
+  tradeTs: z.string(),
   labels: z.array(z.object({ name: BiasLabelSchema, confidence: z.number() })),
   insight: z.string().optional(),
   tone: z.enum(['supportive', 'strict']).optional(),

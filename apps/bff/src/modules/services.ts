@@ -73,7 +73,14 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
     scoreJob: () => scoreJob,
     metrics: telemetry.metrics.pipeline,
   });
-  const imports = createImportsService({ db, jobs, brokers, marketData, importJob: () => importJob });
+  const imports = createImportsService({
+    db,
+    jobs,
+    brokers,
+    marketData,
+    importJob: () => importJob,
+    scoreJob: () => scoreJob,
+  });
   const privacy = createPrivacyService({
     auth: identity.auth,
     sessions: identity.sessions,
@@ -113,6 +120,8 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
     imports,
     brokers,
     syncIntervalMinutes: config.syncIntervalMinutes,
+    // Work a queue lost is put back about as fast as a crashed worker's jobs are taken over.
+    recoverEveryMs: config.jobLeaseMs,
     logger,
   });
 

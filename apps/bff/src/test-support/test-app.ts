@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { loadConfig, type AppConfig } from '../config/config';
 import { createLogger } from '../logger';
 import { createPlatform, type Platform, type PlatformOverrides } from '../platform';
@@ -33,15 +34,17 @@ export interface TestAppOptions {
   persistentDatabase?: boolean;
   /** Metrics registry and tracing (an in-memory exporter); default: a registry of its own, no tracing. */
   telemetry?: Telemetry;
+  /** Where log lines go (e.g. a capture stream for secret scans); default stdout at LOG_LEVEL. */
+  logDestination?: DestinationStream;
 }
+
+/** One Redis namespace per test file: suites running side by side never share queues or keys. */
+const REDIS_PREFIX = `tt-test-${randomUUID().slice(0, 8)}`;
 
 /**
  * A whole BFF on throwaway embedded drivers (in-memory PGlite unless DATABASE_URL is given, a temp
  * data dir for keys and blobs), for route tests through `app.inject`.
  */
-/** One Redis namespace per test file: suites running side by side never share queues or keys. */
-const REDIS_PREFIX = `tt-test-${randomUUID().slice(0, 8)}`;
-
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tt-test-'));
   const config = loadConfig({
@@ -57,7 +60,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     config.database.driver === 'pglite' && !options.persistentDatabase
       ? { ...config, database: { driver: 'pglite', dataDir: null } }
       : config;
-  const logger = createLogger(testConfig.logLevel);
+  const logger = createLogger(testConfig.logLevel, options.logDestination);
   const platform = await createPlatform(testConfig, logger, options.overrides, options.telemetry);
   const metrics = platform.telemetry.registry;
   const services = createServices(platform, {

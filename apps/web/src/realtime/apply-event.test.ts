@@ -9,8 +9,9 @@ const trade = { id: 't1', symbol: 'BTC-USD', side: 'BUY', labels: [] } as unknow
 const reflect = (id: string, tradeId = 't1'): CoachEventMessage => ({
   id,
   type: 'coach.reflect',
-  ts: '2026-03-01T10:00:00Z',
+  ts: '2026-03-01T10:00:05Z',
   tradeId,
+  tradeTs: '2026-03-01T10:00:00Z',
   symbol: 'BTC-USD',
   side: 'BUY',
   labels: [{ name: 'FOMO', confidence: 0.8 }],

@@ -3,7 +3,7 @@ import { WsCloseCode } from '@tt/shared';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { queryKeys } from '../api/query-keys';
 import { useNotify } from '../components/toasts';
-import { createCoachSocket, type CoachSocket, type SyncLostReason, type WebSocketLike } from '../live';
+import { createCoachSocket, type CoachSocket, type SyncLostReason } from '../live';
 import { applyCoachEvent, type ReflectBurst } from './apply-event';
 import { LiveContext, type LiveContextValue, type LiveStatus } from './live-context';
 
@@ -34,10 +34,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
 
     const open = () => {
       socket = createCoachSocket({
-        createSocket: (url) =>
-          new WebSocket(
-            resumeFrom === null || url.includes('lastEventId=') ? url : `${url}?lastEventId=${resumeFrom}`,
-          ) as unknown as WebSocketLike,
+        lastEventId: resumeFrom,
         onEvent: (event) => applyCoachEvent(event, { queryClient, notify, burst }),
         onSyncLost: syncLost,
         onStatus: (next, info) => {

@@ -1,29 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '@tt/db';
 import { createEmbeddedJobQueue } from './index';
 import { jobQueueContract } from './jobs.contract';
 import { silentLogger } from './jobs.test-support';
-
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { createTempDatabase, type TempDatabase } from '../../test-support/temp-database';
 
 describe('embedded job queue on PostgreSQL', () => {
-  const database = `tt_jobs_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  const url = Object.assign(new URL(ADMIN_URL), { pathname: `/${database}` }).toString();
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  let database: TempDatabase;
   let handle: DatabaseHandle;
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    handle = await openDatabase({ driver: 'postgres', url, poolSize: 5 });
+    database = await createTempDatabase('tt_jobs');
+    handle = await openDatabase({ driver: 'postgres', url: database.url, poolSize: 5 });
   });
   afterAll(async () => {
     await handle?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
   });
 
   jobQueueContract({
@@ -45,7 +38,7 @@ describe('embedded job queue on PostgreSQL', () => {
     },
     async newCrashStore() {
       await handle.db.execute(sql`delete from jobs`);
-      return { env: { JOBS_STORE: 'postgres', DATABASE_URL: url }, close: async () => undefined };
+      return { env: { JOBS_STORE: 'postgres', DATABASE_URL: database.url }, close: async () => undefined };
     },
   });
 });

@@ -1,18 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { startSandbox } from '@tt/broker-sandbox';
 import type { Database } from '@tt/db';
-import { buildApp } from '../../app';
-import { loadConfig, type AppConfig } from '../../config/config';
-import { createLogger } from '../../logger';
-import { createMetricsRegistry } from '../../observability/metrics-registry';
-import { createPlatform, type Platform } from '../../platform';
-import { FAST_TEST_ARGON2, mutationHeaders, type TestClient } from '../auth/auth.test-support';
-import { createServices, type Services } from '../services';
+import type { AppConfig } from '../../config/config';
+import type { Platform } from '../../platform';
+import { createTestApp } from '../../test-support/test-app';
+import { sandboxEnv } from '../../test-support/sandbox-broker';
+import { mutationHeaders, type TestClient } from '../auth/auth.test-support';
+import type { Services } from '../services';
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
@@ -40,22 +36,6 @@ export const CREDENTIAL_MARKERS = ['sbx_at_', 'sbx_rt_', 'sbx_sk_'].flatMap((m) 
  */
 export async function createBrokersTestApp(): Promise<BrokersTestApp> {
   const sandbox = await startSandbox({ port: 0 });
-  const dataDir = await mkdtemp(join(tmpdir(), 'tt-brokers-'));
-  const loaded = loadConfig({
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'trace',
-    METRICS_PORT: '0',
-    PUBLIC_ORIGIN: 'http://127.0.0.1:3000',
-    COINBASE_CLIENT_ID: 'trading-twin-test',
-    COINBASE_CLIENT_SECRET: 'test-client-secret',
-    COINBASE_API_BASE_URL: sandbox.url,
-    COINBASE_OAUTH_AUTHORIZE_URL: `${sandbox.url}/oauth/authorize`,
-    COINBASE_OAUTH_TOKEN_URL: `${sandbox.url}/oauth/token`,
-    COINBASE_OAUTH_REVOKE_URL: `${sandbox.url}/oauth/revoke`,
-    BINANCE_ENABLED: '1',
-    BINANCE_API_BASE_URL: sandbox.url,
-  });
-  const config: AppConfig = { ...loaded, database: { driver: 'pglite', dataDir: null } };
   const logs: string[] = [];
   const capture = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -63,22 +43,17 @@ export async function createBrokersTestApp(): Promise<BrokersTestApp> {
       done();
     },
   });
-  const platform = await createPlatform(config, createLogger('trace', capture));
-  const services = createServices(platform, { identity: { argon2: FAST_TEST_ARGON2 } });
-  const app = await buildApp({ platform, services, metrics: createMetricsRegistry() });
-  await app.ready();
+  const t = await createTestApp({
+    env: sandboxEnv(sandbox, { LOG_LEVEL: 'trace', COINBASE_CLIENT_ID: 'trading-twin-test' }),
+    logDestination: capture,
+  });
   return {
-    app,
-    platform,
-    services,
-    config,
+    ...t,
     sandbox,
     logs,
     async close() {
-      await app.close();
-      await platform.close();
+      await t.close();
       await sandbox.close();
-      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { coachEvents, digests, users } from '@tt/db';
-import type { DigestAccepted, DigestDto } from '@tt/shared';
+import type { DigestAccepted, DigestDto, RuleDto } from '@tt/shared';
 import { createTestApp, type TestApp } from '../../test-support/test-app';
 import { mutationHeaders, signUpAndLogIn } from '../auth/auth.test-support';
 import { waitFor } from '../../infra/jobs/jobs.test-support';
@@ -208,5 +208,39 @@ describe('weekly digest', () => {
     // A second scheduled run of the same week (another worker's duplicate) neither rebuilds nor pushes.
     await t.services.digests.build({ userId, firstDay: week.firstDay, trigger: 'schedule' });
     expect(await countEvents()).toBe(1);
+  });
+
+  it('recalibrates the bias thresholds of a user with 30 trades or more when it builds the digest', async () => {
+    const { client, userId } = await signUpAndLogIn(t.app, { remoteAddress: '198.51.100.42' });
+    const week = lastFullWeek(new Date(), 'UTC');
+    const fills = Array.from({ length: 36 }, (_, i) => ({
+      extId: `buy-${i}`,
+      side: 'BUY' as const,
+      qty: '1',
+      price: '100',
+      fee: '0',
+      at: week.start.getTime() + i * HOUR,
+      symbol: 'ADA-USD',
+    }));
+    const ids = await seedFills(t, userId, fills);
+    await seedTags(
+      t,
+      userId,
+      fills.map((f, i) => ({
+        tradeId: ids.get(f.extId)!,
+        label: 'FOMO',
+        features: { side: 'BUY', pct_change_24h_before: 0.1 + i / 1000, RSI_14: 75, BB_pos: 0.95 },
+      })),
+    );
+    await t.services.digests.build({ userId, firstDay: week.firstDay, trigger: 'request' });
+    const digest = (
+      await client.request({ method: 'GET', url: '/api/digests/weekly/latest' })
+    ).json<DigestDto>();
+    expect(digest.payload).toMatchObject({ trades: 36, personalisedRules: ['fomo'] });
+    const rules = (await client.request({ method: 'GET', url: '/api/rules' })).json<{ items: RuleDto[] }>()
+      .items;
+    expect(rules.find((r) => r.kind === 'fomo')).toMatchObject({
+      provenance: { source: 'personalised', trades: 36 },
+    });
   });
 });

@@ -29,6 +29,14 @@ export async function findPendingRun(db: Executor, userId: string, jobId: string
   return row ?? null;
 }
 
+/** Every run not finished yet (any user): the ones whose job must still be on a queue. */
+export async function listUnfinishedRuns(db: Executor): Promise<ImportRun[]> {
+  return db
+    .select()
+    .from(importRuns)
+    .where(inArray(importRuns.status, ['queued', 'running']));
+}
+
 export async function getRun(db: Executor, id: string): Promise<ImportRun | null> {
   const [row] = await db.select().from(importRuns).where(eq(importRuns.id, id));
   return row ?? null;

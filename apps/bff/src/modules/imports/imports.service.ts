@@ -12,6 +12,7 @@ import {
   findPendingRun,
   getUserRun,
   listRuns,
+  listUnfinishedRuns,
   type ImportRun,
 } from './import-runs.repository';
 import type { MarketDataService } from '../market-data';
@@ -38,6 +39,13 @@ export interface ImportsService {
   requestImport(userId: string, body: unknown): Promise<{ run: ImportRun; deduped: boolean }>;
   get(userId: string, importId: string): Promise<ImportRun>;
   list(userId: string, before: { ts: Date; id: string } | undefined, limit: number): Promise<ImportRun[]>;
+  /**
+   * Puts the job of every import still queued or running back on its queue: the scoring job once
+   * the run reached scoring, else the import job. Enqueueing is idempotent by job id, so a job the
+   * queue still holds is left alone and only one the queue lost (a Redis restarted without its
+   * data) runs again. Answers how many were put back.
+   */
+  requeueUnfinished(): Promise<number>;
 }
 
 /**
@@ -56,6 +64,8 @@ export function createImportsService(deps: {
   jobs: JobQueue;
   brokers: BrokerConnectionsService;
   importJob: () => JobDefinition<ImportJobPayload>;
+  /** The scoring job an import hands over to (`score-<importId>`). */
+  scoreJob: () => JobDefinition<{ userId: string; importId?: string | undefined }>;
   marketData: MarketDataService;
   now?: () => Date;
 }): ImportsService {
@@ -118,5 +128,17 @@ export function createImportsService(deps: {
       return run;
     },
     list: (userId, before, limit) => listRuns(deps.db, userId, before, limit),
+    async requeueUnfinished() {
+      let requeued = 0;
+      for (const run of await listUnfinishedRuns(deps.db)) {
+        const payload = { importId: run.id, userId: run.userId };
+        const { deduped } =
+          run.phase === 'scoring'
+            ? await deps.jobs.enqueue(deps.scoreJob(), payload, { jobId: `score-${run.id}` })
+            : await deps.jobs.enqueue(deps.importJob(), payload, { jobId: run.jobId });
+        if (!deduped) requeued++;
+      }
+      return requeued;
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
 import type { JobDefinition } from '../../infra/jobs';
 import type { ActiveConnection } from '../brokers';
@@ -49,6 +49,7 @@ function harness(overrides: Partial<SchedulerDeps> = {}) {
         imports.push(userId);
         return { run: {} as never, deduped: false };
       },
+      requeueUnfinished: async () => 2,
     },
     brokers: {
       allActiveConnections: async () => [
@@ -109,5 +110,39 @@ describe('scheduler', () => {
       delayMs: (slot + 1) * TICK_MS - NOW.getTime(),
     });
     expect(queued.map((q) => q.name)).toEqual(['scheduler.tick', 'digest.weekly']);
+  });
+
+  it('recovers what a queue lost: the current tick, and the jobs of unfinished imports', async () => {
+    const { scheduler, queued } = harness();
+    const slot = Math.floor(NOW.getTime() / TICK_MS);
+    expect(await scheduler.recover()).toEqual({ imports: 2 });
+    expect(queued).toEqual([
+      { name: 'scheduler.tick', payload: { slot }, jobId: `scheduler-tick-${slot}`, delayMs: undefined },
+    ]);
+  });
+
+  it('once started, runs the recovery check every recoverEveryMs until stopped', async () => {
+    vi.useFakeTimers();
+    try {
+      let checks = 0;
+      const { scheduler } = harness({
+        recoverEveryMs: 1000,
+        imports: {
+          requestImport: async () => ({ run: {} as never, deduped: false }),
+          requeueUnfinished: async () => {
+            checks++;
+            return 0;
+          },
+        },
+      });
+      await scheduler.start();
+      await vi.advanceTimersByTimeAsync(3500);
+      expect(checks).toBe(3);
+      scheduler.stop();
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(checks).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

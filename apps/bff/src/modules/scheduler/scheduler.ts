@@ -14,10 +14,16 @@ type TickPayload = z.infer<typeof TickPayloadSchema>;
 export interface SchedulerDeps {
   jobs: Pick<JobQueue, 'enqueue'>;
   digests: Pick<DigestsService, 'due' | 'enqueue'>;
-  imports: Pick<ImportsService, 'requestImport'>;
+  imports: Pick<ImportsService, 'requestImport' | 'requeueUnfinished'>;
   brokers: Pick<BrokerConnectionsService, 'allActiveConnections'>;
   /** Minutes between periodic imports of a connection; 0 switches them off. */
   syncIntervalMinutes: number;
+  /**
+   * How often a started scheduler checks that its tick and every unfinished import are still on
+   * the queue, and puts back what a queue lost (a Redis restarted without its data). Default
+   * {@link TICK_MS}; 0 switches the check off.
+   */
+  recoverEveryMs?: number;
   logger: Logger;
   now?: () => Date;
 }
@@ -30,8 +36,14 @@ export interface TickOutcome {
 export interface Scheduler {
   /** The repeating tick as a job: each run queues the next one, one slot later. */
   readonly tickJob: JobDefinition<TickPayload>;
-  /** Worker roles call this at start: queues the current slot's tick (a no-op when one is queued). */
+  /**
+   * Worker roles call this at start: queues the current slot's tick (a no-op when one is queued)
+   * and keeps {@link Scheduler.recover} running every `recoverEveryMs` until `stop()`.
+   */
   start(): Promise<void>;
+  /** Queues the current tick again and the job of every unfinished import; idempotent by job id. */
+  recover(): Promise<{ imports: number }>;
+  stop(): void;
   /** Queues every due weekly digest and every due periodic import. */
   tick(at: Date): Promise<TickOutcome>;
 }
@@ -78,6 +90,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return queued;
   }
 
+  const recoverEveryMs = deps.recoverEveryMs ?? TICK_MS;
+  let recovery: NodeJS.Timeout | undefined;
+  const queueCurrentTick = async () => {
+    const slot = slotOf(now());
+    await deps.jobs.enqueue(scheduler.tickJob, { slot }, { jobId: tickId(slot) });
+  };
+
   const scheduler: Scheduler = {
     tickJob: {
       queue: 'q_digest',
@@ -98,8 +117,29 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       },
     },
     async start() {
-      const slot = slotOf(now());
-      await deps.jobs.enqueue(scheduler.tickJob, { slot }, { jobId: tickId(slot) });
+      await queueCurrentTick();
+      if (recoverEveryMs > 0 && !recovery) {
+        recovery = setInterval(() => {
+          scheduler
+            .recover()
+            .then(({ imports }) => {
+              if (imports > 0)
+                log.warn({ imports }, 'unfinished imports the queue had lost were queued again');
+            })
+            .catch((err: unknown) =>
+              log.warn({ err: { message: (err as Error).message } }, 'recovery check failed'),
+            );
+        }, recoverEveryMs);
+        recovery.unref();
+      }
+    },
+    async recover() {
+      await queueCurrentTick();
+      return { imports: await deps.imports.requeueUnfinished() };
+    },
+    stop() {
+      clearInterval(recovery);
+      recovery = undefined;
     },
     async tick(at) {
       return { digests: await dueDigests(at), imports: await dueImports(at) };

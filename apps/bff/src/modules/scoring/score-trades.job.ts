@@ -190,7 +190,7 @@ async function scoreTrades(deps: ScoreJobDeps, payload: ScoreJobPayload, signal:
         tradeId: id,
         symbol: trade.symbol,
         side: trade.side as 'BUY' | 'SELL',
-        ts: trade.ts.toISOString(),
+        tradeTs: trade.ts.toISOString(),
         labels: labels.map((l) => ({ name: l.label as BiasLabel, confidence: l.confidence })),
         tone,
         ...(insight ? { insight } : {}),

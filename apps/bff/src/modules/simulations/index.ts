@@ -1,9 +1,4 @@
-export {
-  createSimulationsService,
-  SIMULATION_TTL_MS,
-  SYNC_LOT_LIMIT,
-  type SimulationsService,
-} from './simulations.service';
+export { createSimulationsService, SYNC_LOT_LIMIT, type SimulationsService } from './simulations.service';
 export { simulateJob, type SimulateJobPayload } from './simulate.job';
 export { simulationsRoutes } from './simulations.routes';
 export { Dec, ZERO, moneyString, moneyWords } from './sim-money';

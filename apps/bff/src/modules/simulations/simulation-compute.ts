@@ -123,26 +123,14 @@ export async function computeSimulation(
     waitThenEnter({ ...base, pullbackPct: params.pullbackPct }),
   ];
 
-  const entries = scope.lots.map((l) => l.entryTs.getTime());
-  const exits = scope.lots.flatMap((l) => (l.exitTs ? [l.exitTs.getTime()] : []));
-  let universe: SimLot[];
-  let periodStart: number;
-  let periodEnd: number;
-  if (scope.tradeId) {
-    periodStart = minOf(entries);
-    periodEnd = Math.max(periodStart + horizonMs, maxOf(exits));
-    universe = await closedLotsBetween(
-      deps.db,
-      userId,
-      scope.symbol,
-      new Date(periodStart),
-      new Date(periodEnd),
-    );
-  } else {
-    universe = scope.lots.filter((l) => l.exitTs !== null);
-    periodStart = minOf(entries);
-    periodEnd = Math.max(periodStart, maxOf(exits));
-  }
+  // Skip-the-label covers a period: symbol-wide, every closed position; for one trade, the user's
+  // positions in its symbol closed between its entry and its horizon (or its own last exit).
+  const periodStart = minOf(scope.lots.map((l) => l.entryTs.getTime()));
+  const lastExit = maxOf(scope.lots.flatMap((l) => (l.exitTs ? [l.exitTs.getTime()] : [])));
+  const periodEnd = Math.max(scope.tradeId ? periodStart + horizonMs : periodStart, lastExit);
+  const universe = scope.tradeId
+    ? await closedLotsBetween(deps.db, userId, scope.symbol, new Date(periodStart), new Date(periodEnd))
+    : scope.lots.filter((l) => l.exitTs !== null);
   const tags = await tagsOfTrades(deps.db, [
     ...new Set(universe.flatMap((l) => [l.entryTradeId, l.exitTradeId!])),
   ]);

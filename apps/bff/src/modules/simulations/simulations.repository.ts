@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, lt, lte, or, sql } from 'drizzle-orm';
 import { biasTags, importRuns, positions, simulations, trades, users, type Executor } from '@tt/db';
 import type { Problem } from '@tt/shared';
 import type { SimLot } from './sim-lot';
@@ -76,7 +76,7 @@ export async function closedLotsBetween(
         eq(positions.symbol, symbol),
         isNotNull(positions.exitTradeId),
         gte(positions.exitTs, from),
-        sql`${positions.exitTs} <= ${to}`,
+        lte(positions.exitTs, to),
       ),
     )
     .orderBy(positions.exitTs, positions.id);
