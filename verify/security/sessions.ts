@@ -103,6 +103,7 @@ export async function sessionFixation(section: Section, aut: AppUnderTest): Prom
   // 1. A value the attacker chose (planted through a subdomain or a lax cookie jar).
   const planted = 'A'.repeat(43);
   const victim = anonymous(aut);
+  await victim.csrf();
   victim.cookies.set(SESSION, planted);
   const trader = await newTrader(aut);
   const login = await send(victim, { method: 'POST', url: '/api/auth/login', payload: { email: trader.email, password: trader.password } });
@@ -115,6 +116,7 @@ export async function sessionFixation(section: Section, aut: AppUnderTest): Prom
   // 2. A real session of the attacker's own, planted in the victim's browser before the victim signs in.
   const attacker = await newTrader(aut);
   const browser = anonymous(aut);
+  await browser.csrf();
   browser.cookies.set(SESSION, attacker.sessionToken);
   const victimAccount = await newTrader(aut);
   await send(browser, { method: 'POST', url: '/api/auth/login', payload: { email: victimAccount.email, password: victimAccount.password } });

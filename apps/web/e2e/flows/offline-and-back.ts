@@ -11,7 +11,7 @@ async function csrfHeader(context: BrowserContext, origin: string): Promise<Reco
 /**
  * Takes the browser offline, has the server raise events for the user meanwhile (a second import,
  * all duplicates, started over the API), comes back online and checks that the app resumed: the
- * missed events arrive on the socket, a notice says so and the import's toast shows.
+ * missed events arrive on the socket, a notice says so and the import's toast (0 new trades) shows.
  */
 export async function offlineAndBack(
   { context, page, frames }: WatchedBrowser,
@@ -46,7 +46,10 @@ export async function offlineAndBack(
     await context.setOffline(false);
     await page.getByText('You were offline for a moment').waitFor({ timeout: 20_000 });
     await page.getByText('Live', { exact: true }).waitFor();
-    await page.getByRole('region', { name: 'Notifications' }).getByText('Import finished').waitFor();
+    await page
+      .getByRole('region', { name: 'Notifications' })
+      .getByText('Import finished: 0 new trades')
+      .waitFor();
     const missed = frames
       .slice(framesBefore)
       .filter((f) => f.message.type === 'import.progress' && f.message.importId === importId);

@@ -1,7 +1,7 @@
 import {
-  CandleSchema,
   ImportAcceptedSchema,
   ImportDtoSchema,
+  MlCandleSchema,
   TradeDetailDtoSchema,
   TradeDtoSchema,
   pageSchema,
@@ -34,7 +34,8 @@ export const tradesApi = {
   imports: () => request('/api/imports', { query: { limit: 5 }, schema: ImportPageSchema }),
 };
 
-const CandleListSchema = z.object({ items: z.array(CandleSchema) });
+/** `GET /api/market/candles` answers the stored hourly candles as numbers (the ML service's candle shape). */
+const CandleListSchema = z.object({ items: z.array(MlCandleSchema) });
 
 export const marketApi = {
   /** Stored hourly candles (what imports fetched); never a call to the exchange. */

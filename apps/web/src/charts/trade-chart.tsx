@@ -2,7 +2,7 @@ import type { UTCTimestamp as Time } from 'lightweight-charts';
 import { useEffect, useRef, useState } from 'react';
 import type { ChartCandle, FillMark } from '../lib/trade-chart-data';
 import { snapToBar } from '../lib/trade-chart-data';
-import { formatDateTime } from '../lib/format';
+import { formatDateTime, formatDecimal } from '../lib/format';
 
 export interface TradeChartProps {
   /** Hourly candles around the trade; empty when none are stored (the fills are then drawn as a line). */
@@ -64,7 +64,7 @@ export function TradeChart({ candles, marks, timeZone, label }: TradeChartProps)
               shape: m.kind === 'entry' ? ('arrowUp' as const) : ('arrowDown' as const),
               color: m.kind === 'entry' ? ENTRY : EXIT,
               size: m.isThisTrade ? 2 : 1,
-              text: `${m.isThisTrade ? 'This ' : ''}${m.kind === 'entry' ? 'buy' : 'sell'} ${m.qty}`,
+              text: `${m.isThisTrade ? 'This ' : ''}${m.kind === 'entry' ? 'buy' : 'sell'} ${formatDecimal(m.qty)}`,
             }))
             .sort((a, b) => a.time - b.time),
         );

@@ -90,7 +90,7 @@ describe('candles', () => {
   });
 
   it('sorts candles and drops duplicate hours', () => {
-    const c = (ts: string) => ({ ts, open: '1', high: '2', low: '0.5', close: '1.5', volume: '3' });
+    const c = (ts: string) => ({ ts, open: 1, high: 2, low: 0.5, close: 1.5, volume: 3 });
     expect(
       toChartCandles([c('2026-03-01T11:00:00Z'), c('2026-03-01T10:00:00Z'), c('2026-03-01T10:00:00Z')]).map(
         (x) => x.time,

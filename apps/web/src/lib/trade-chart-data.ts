@@ -1,4 +1,4 @@
-import type { Candle, PositionDto, TradeDetailDto } from '@tt/shared';
+import type { MlCandle, PositionDto, TradeDetailDto } from '@tt/shared';
 
 /** One fill to mark on the chart: a (partial) entry or exit of the positions this trade belongs to. */
 export interface FillMark {
@@ -88,15 +88,9 @@ export function candleWindow(marks: FillMark[], paddingHours = 48): { from: stri
   return { from: new Date(first * 1000).toISOString(), to: new Date(last * 1000).toISOString() };
 }
 
-export function toChartCandles(candles: Candle[]): ChartCandle[] {
+export function toChartCandles(candles: MlCandle[]): ChartCandle[] {
   return candles
-    .map((c) => ({
-      time: toSeconds(c.ts),
-      open: Number(c.open),
-      high: Number(c.high),
-      low: Number(c.low),
-      close: Number(c.close),
-    }))
+    .map((c) => ({ time: toSeconds(c.ts), open: c.open, high: c.high, low: c.low, close: c.close }))
     .sort((a, b) => a.time - b.time)
     .filter((c, i, all) => i === 0 || c.time !== all[i - 1]!.time);
 }

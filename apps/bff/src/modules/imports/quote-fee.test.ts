@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import Decimal from 'decimal.js';
+import { Dec as Decimal } from '../../lib/money';
 import { quoteFee } from './quote-fee';
 
 describe('quoteFee', () => {

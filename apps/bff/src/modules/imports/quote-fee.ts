@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Dec as Decimal } from '../../lib/money';
 import type { RawFill } from '@tt/shared';
 
 export interface FeeConversion {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import Decimal from 'decimal.js';
+import { Dec as Decimal } from '../../lib/money';
 import { pairFifo, type PairableFill } from './pair-fifo';
 
 const t0 = Date.parse('2026-11-01T00:00:00Z');
@@ -121,6 +121,26 @@ describe('pairFifo', () => {
           expect(new Decimal(lot.pnlQuote!).eq(expected)).toBe(true);
           expect(lot.exitTs!.getTime()).toBeGreaterThanOrEqual(lot.entryTs.getTime());
         }
+      }),
+    );
+  });
+
+  it('stays exact for large amounts (checked with integer arithmetic)', () => {
+    const scaled = fc.bigInt({ min: 1n, max: 10n ** 20n });
+    const toDecimal = (n: bigint, scale: number) => {
+      const digits = n.toString().padStart(scale + 1, '0');
+      return `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+    };
+    fc.assert(
+      fc.property(scaled, scaled, scaled, scaled, scaled, (qty, entry, exit, entryFee, exitFee) => {
+        const { lots } = pairFifo([
+          fill('b', 'BUY', toDecimal(qty, 8), toDecimal(entry, 8), toDecimal(entryFee, 16), 0),
+          fill('s', 'SELL', toDecimal(qty, 8), toDecimal(exit, 8), toDecimal(exitFee, 16), 1),
+        ]);
+        const expected = qty * exit - exitFee - (qty * entry + entryFee);
+        const sign = expected < 0n ? '-' : '';
+        const abs = expected < 0n ? -expected : expected;
+        expect(new Decimal(lots[0]!.pnlQuote!).eq(new Decimal(`${sign}${toDecimal(abs, 16)}`))).toBe(true);
       }),
     );
   });

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Dec as Decimal } from '../../lib/money';
 
 /** A stored fill as pairing needs it; quantities, prices and fees are exact decimal strings. */
 export interface PairableFill {

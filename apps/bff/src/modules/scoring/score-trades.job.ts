@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import Decimal from 'decimal.js';
+import { Dec as Decimal } from '../../lib/money';
 import type { BiasFeatures, BiasLabel, CoachReflect, IndicatorBatchResult, MlCandle } from '@tt/shared';
 import { DEFAULT_RULE_PARAMS } from '@tt/shared';
 import type { Database } from '@tt/db';

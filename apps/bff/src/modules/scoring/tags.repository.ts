@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { biasTags, reflections, type Executor } from '@tt/db';
 
 export interface NewTag {
@@ -36,8 +36,13 @@ export async function replaceAutoReflections(
   rows: NewReflection[],
 ): Promise<void> {
   if (tradeIds.length === 0) return;
-  await tx
-    .delete(reflections)
-    .where(and(inArray(reflections.tradeId, tradeIds), eq(reflections.source, SCORING_REFLECTION)));
+  await tx.delete(reflections).where(
+    // A reflection the trader voted on stays: the vote is their history, and personalisation's evidence.
+    and(
+      inArray(reflections.tradeId, tradeIds),
+      eq(reflections.source, SCORING_REFLECTION),
+      isNull(reflections.feedback),
+    ),
+  );
   for (let i = 0; i < rows.length; i += 1000) await tx.insert(reflections).values(rows.slice(i, i + 1000));
 }
