@@ -35,10 +35,14 @@ async function listLatency(t: TestApp, client: TestClient, rps: number, seconds:
     inflight.push(
       (async () => {
         const t0 = performance.now();
-        const res = await fetch(`${address}/api/trades?limit=100`, { headers: { cookie } });
-        await res.arrayBuffer();
-        if (res.status !== 200) errors++;
-        latencies.push(performance.now() - t0);
+        try {
+          const res = await fetch(`${address}/api/trades?limit=100`, { headers: { cookie } });
+          await res.arrayBuffer();
+          if (res.status !== 200) errors++;
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
       })(),
     );
   }

@@ -21,7 +21,10 @@ const summary: { name: string; ok: boolean; seconds: number }[] = [];
 for (const name of benches) {
   const started = performance.now();
   console.error(`\n▶ bench/${name}.ts`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', `${dir}${name}.ts`], { stdio: 'inherit', cwd: `${dir}..` });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', `${dir}${name}.ts`], {
+    stdio: 'inherit',
+    cwd: `${dir}..`,
+  });
   summary.push({ name, ok: run.status === 0, seconds: Math.round((performance.now() - started) / 100) / 10 });
 }
 writeReport('summary', { ranAt: new Date().toISOString(), benches: summary });

@@ -32,7 +32,10 @@ async function startToReady(dataDir: string): Promise<number> {
   });
   try {
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return (performance.now() - started) / 1000;
       if (performance.now() - started > 120_000) throw new Error('not ready within 120 s');
       await new Promise((r) => setTimeout(r, 25));

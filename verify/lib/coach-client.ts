@@ -59,15 +59,24 @@ export class CoachClient {
     this.ws = ws;
     ws.on('message', (data) => this.onMessage(String(data)));
     ws.on('error', () => undefined);
-    ws.on('close', (code) => {
-      this.closeCodes.push(code);
-      if (this.stopped || code === WsCloseCode.SESSION_ENDED) return;
-      void this.reconnect();
-    });
     return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`handshake answered ${res.statusCode}`)));
-      ws.once('error', reject);
+      ws.once('open', () => {
+        // Only a socket that was up reconnects when it closes; a failed attempt is the loop's to retry.
+        ws.on('close', (code) => {
+          this.closeCodes.push(code);
+          if (this.stopped || code === WsCloseCode.SESSION_ENDED) return;
+          void this.reconnect();
+        });
+        resolve();
+      });
+      ws.once('unexpected-response', (_req, res) => {
+        ws.terminate();
+        reject(new Error(`handshake answered ${res.statusCode}`));
+      });
+      ws.once('error', (error) => {
+        ws.terminate();
+        reject(error);
+      });
     });
   }
 

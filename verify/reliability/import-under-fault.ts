@@ -84,6 +84,20 @@ export async function importUnderFault(
   const cookie = cookieOf(client);
   const socket = new CoachClient({ base: deployment.base, cookie, origin: deployment.origin, lastEventId: 0 });
   await socket.start();
+  try {
+    return await runAndCheck(deployment, section, options, { account, client, userId, cookie, socket });
+  } finally {
+    await socket.stop();
+  }
+}
+
+async function runAndCheck(
+  deployment: Deployment,
+  section: Section,
+  options: ImportUnderFaultOptions,
+  trader: { account: SandboxAccount; client: TestClient; userId: string; cookie: string; socket: CoachClient },
+): Promise<ImportOutcome> {
+  const { account, client, userId, cookie, socket } = trader;
   const deadBefore = deployment.mode === 'scaled' ? await countDead(deployment) : 0;
 
   await options.before?.(deployment);

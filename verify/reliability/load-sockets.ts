@@ -30,7 +30,7 @@ const reflect = (tradeId: string): CoachReflect => ({
   tradeId,
   symbol: 'BTC-USD',
   side: 'SELL',
-  ts: new Date().toISOString(),
+  tradeTs: new Date().toISOString(),
   labels: [{ name: 'PANIC', confidence: 0.7 }],
   tone: 'supportive',
   insight: 'You sold into a 6 % drop. Next time, check your plan before the exit.',

@@ -37,7 +37,7 @@ export async function runSoak(
     tradeId: `soak-${k}`,
     symbol: 'ETH-USD',
     side: 'BUY',
-    ts: new Date().toISOString(),
+    tradeTs: new Date().toISOString(),
     labels: [{ name: 'FOMO', confidence: 0.6 }],
   });
   const sample = async (minute: number) => {

@@ -52,7 +52,6 @@ export async function startEdge(upstream: string): Promise<Edge> {
     '\tlocal_certs',
     '\tskip_install_trust',
     '\tadmin off',
-    '\tpersist_config off',
     '}',
     site,
   ].join('\n');

@@ -23,9 +23,16 @@ export interface Trader {
   digestId: string | undefined;
 }
 
-let ipCounter = 10;
-/** TEST-NET-2 addresses, one per trader, so rate limits per IP never couple traders. */
-export const nextIp = () => `198.51.100.${ipCounter++ % 250}`;
+let ipCounter = 0;
+/** Every client address handed out: the secret scan looks for each of them in clear. */
+export const issuedIps = new Set<string>();
+/** TEST-NET-2/3 addresses, a new one per caller, so per-IP rate limits never couple callers. */
+export function nextIp(): string {
+  const n = ipCounter++;
+  const ip = `${n % 2 === 0 ? '198.51.100' : '203.0.113'}.${(Math.floor(n / 2) % 250) + 2}`;
+  issuedIps.add(ip);
+  return ip;
+}
 
 export async function newTrader(aut: AppUnderTest, password = `pw-${randomBytes(9).toString('base64url')}-Aa1!`): Promise<Trader> {
   const ip = nextIp();
@@ -63,11 +70,15 @@ export async function tradingOwner(aut: AppUnderTest, binanceSecret: string): Pr
   const owner = await newTrader(aut);
   const { client } = owner;
   await connectSandboxCoinbase(client, 'demo');
-  await connectBinance(client, binanceSecret);
+  await connectBinance(aut.sandbox, client, binanceSecret);
   const run = await importAndWait(client, 240_000);
   if (run.status !== 'succeeded') throw new Error(`owner import ended ${String(run.status)}: ${String(run.error)}`);
   owner.importId = String(run.id);
-  const trades = (await client.request({ method: 'GET', url: '/api/trades?limit=5' })).json() as { items: { id: string }[] };
+  // A trade old enough for a three-day horizon to have passed, so that its simulation can be computed.
+  const until = new Date(Date.now() - 7 * 86_400_000).toISOString();
+  const trades = (await client.request({ method: 'GET', url: `/api/trades?limit=5&until=${until}` })).json() as {
+    items: { id: string }[];
+  };
   owner.tradeId = trades.items[0]?.id;
   const audit = (await client.request({ method: 'GET', url: '/api/audit' })).json() as { items: { id: string }[] };
   owner.auditId = audit.items[0]?.id;
@@ -78,6 +89,7 @@ export async function tradingOwner(aut: AppUnderTest, binanceSecret: string): Pr
     payload: { tradeId: owner.tradeId, horizonDays: 3 },
   });
   owner.simulationId = (simulation.json() as { id?: string }).id;
+  if (!owner.simulationId) throw new Error(`simulation answered ${simulation.statusCode}: ${simulation.body}`);
   const digest = await client.request({ method: 'POST', url: '/api/digests/weekly', headers: await mutationHeaders(client), payload: {} });
   if (digest.statusCode === 202) {
     await waitFor(

@@ -45,7 +45,11 @@ const CSV = [
 ].join('\n');
 
 const hourAgo = (h: number) => new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - h * 3_600_000).toISOString();
-const json = (method: InjectOptions['method'], url: string, payload: unknown = {}): InjectOptions => ({ method, url, payload });
+const json = (method: InjectOptions['method'], url: string, payload: Record<string, unknown> = {}): InjectOptions => ({
+  method,
+  url,
+  payload,
+});
 
 export const ROUTES: Record<string, RouteSpec> = {
   'GET /healthz': { access: 'public', request: () => ({ method: 'GET', url: '/healthz' }) },
@@ -56,8 +60,13 @@ export const ROUTES: Record<string, RouteSpec> = {
     access: 'public',
     request: () => json('POST', '/api/auth/signup', { email: `new-${Math.random().toString(36).slice(2)}@example.com`, password: 'a long enough passphrase 42' }),
   },
-  'POST /api/auth/login': { access: 'public', request: (o) => json('POST', '/api/auth/login', { email: o.email, password: o.password }) },
-  'POST /api/auth/logout': { access: 'public', request: () => json('POST', '/api/auth/logout') },
+  // A sign-in or sign-out replaces or ends the caller's session: each row gets a trader of its own.
+  'POST /api/auth/login': {
+    access: 'public',
+    disposable: 'plain',
+    request: (o) => json('POST', '/api/auth/login', { email: o.email, password: o.password }),
+  },
+  'POST /api/auth/logout': { access: 'public', disposable: 'plain', request: () => json('POST', '/api/auth/logout') },
   'GET /api/brokers/:broker/connect/callback': {
     access: 'public',
     request: () => ({ method: 'GET', url: '/api/brokers/coinbase/connect/callback?code=x&state=yyyyyyyyyyyyyyyyyyyy' }),
@@ -119,6 +128,11 @@ export const ROUTES: Record<string, RouteSpec> = {
     request: () => ({ method: 'DELETE', url: '/api/brokers/binance' }),
   },
 };
+
+/** The built web app's files, each registered by @fastify/static as a route of its own: public. */
+export function staticFileSpec(url: string, files: Set<string>): RouteSpec | undefined {
+  return files.has(url) ? { access: 'public', request: () => ({ method: 'GET', url }) } : undefined;
+}
 
 /** Sandbox routes (`/sandbox/...`): the demo exchange, present only in embedded mode without real Coinbase credentials. */
 export const isExternal = (url: string) => url.startsWith('/sandbox/');

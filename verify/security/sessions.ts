@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import type { InjectOptions } from 'fastify';
 import { WS_COACH_PATH, WsCloseCode } from '@tt/shared';
 import { createTestClient, mutationHeaders, TEST_ORIGIN } from '../../apps/bff/src/modules/auth/auth.test-support';
 import type { Section } from '../lib/report';
@@ -41,7 +42,7 @@ export async function csrfOnEveryMutation(section: Section, aut: AppUnderTest, r
   let cases = 0;
   for (const route of mutating) {
     const spec = ROUTES[routeKey(route)];
-    const request = spec ? spec.request(owner) : { method: route.method as 'POST', url: route.url, payload: {} };
+    const request: InjectOptions = spec ? spec.request(owner) : { method: route.method as 'POST', url: route.url, payload: {} };
     for (const [name, headers] of attacks) {
       const res = await owner.client.request({ ...request, headers: { ...(request.headers as object), ...headers } });
       cases++;

@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import type { Platform } from './platform';
-import problems from './plugins/problems';
+import problems, { answerClientError, answerFrameworkError } from './plugins/problems';
 import securityHeaders from './plugins/security-headers';
 import health from './plugins/health';
 import httpMetrics from './plugins/metrics';
@@ -43,6 +43,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Errors before any route (undecodable URLs, bytes the HTTP parser refuses) are problems too.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -73,12 +73,10 @@ export async function startProcess(
   if (config.http.metricsPort > 0) {
     metricsServer = await startMetricsServer(metrics, config.http.host, config.http.metricsPort, {
       ready: () => checkProcessReady(platform),
-    }).catch(
-      (err: Error) => {
-        logger.warn({ err: { message: err.message } }, 'metrics listener not started');
-        return undefined;
-      },
-    );
+    }).catch((err: Error) => {
+      logger.warn({ err: { message: err.message } }, 'metrics listener not started');
+      return undefined;
+    });
   }
   logger.info({ role, url, drivers: platform.drivers }, 'trading twin started');
 

@@ -188,9 +188,35 @@ test('Trading Twin acceptance flow (blueprint §16) in Chromium', { timeout: 240
       const features = page.locator('section[aria-labelledby="features-heading"] li');
       await features.first().waitFor();
       await page.locator('.trade-chart canvas').first().waitFor();
+      assert.equal(
+        await page.getByText('Prices could not be loaded').count(),
+        0,
+        'the trade chart got no candles',
+      );
       await audit(page, 'trade-detail');
       return `${await tags.count()} tag(s), ${await features.count()} explained feature(s): "${(await features.first().textContent())?.trim()}"`;
     });
+
+    await log.run(
+      'ask a reflection in another tone, vote on it and add a note (over the socket)',
+      ['open a trade and see a tag with its features'],
+      async () => {
+        const panel = page.locator('section[aria-labelledby="reflection-heading"]');
+        await panel.getByLabel(/^Strict/).check();
+        await panel.getByRole('button', { name: /strict/i }).click();
+        await panel.locator('.reflection footer').filter({ hasText: 'strict tone' }).waitFor();
+        const helpful = panel.getByRole('button', { name: 'Helpful', exact: true });
+        await helpful.click();
+        await page.waitForFunction(() =>
+          document.querySelector('[aria-pressed="true"]')?.textContent?.includes('Helpful'),
+        );
+        const note = `Chased the move after a loss, ${Date.now()}`;
+        await page.getByLabel('Add a note').fill(note);
+        await page.getByRole('button', { name: 'Save note' }).click();
+        await page.getByText(note).waitFor();
+        return `strict reflection: "${(await panel.locator('.reflection p').first().textContent())?.trim()}"`;
+      },
+    );
 
     await log.run(
       'open a simulation and see the chart',

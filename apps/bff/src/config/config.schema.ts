@@ -54,6 +54,9 @@ export const EnvSchema = z.object({
    */
   JOB_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
 
+  /** Requests a minute per signed-in user (or anonymous IP) on routes without their own limit (default 600). */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+
   /** The ML service; called in-process when unset. */
   ML_URL: optionalUrl,
   ML_HMAC_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -10,6 +10,7 @@ export interface AppConfig {
   redisUrl: string | undefined;
   redisPrefix: string;
   jobLeaseMs: number;
+  rateLimitPerMinute: number;
   ml: { mode: 'http'; url: string; hmacSecret: string; bodyLimitBytes: number } | { mode: 'in-process' };
   blobs:
     | {
@@ -76,6 +77,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
     jobLeaseMs: env.JOB_LEASE_MS,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     ml: env.ML_URL
       ? {
           mode: 'http',

@@ -42,6 +42,8 @@ export async function registerModules(app: FastifyInstance, context: ModuleConte
   await app.register(rateLimits, {
     redis: context.platform.redis,
     nameSpace: `${context.platform.config.redisPrefix}:rl:`,
+    defaultPerMinute: context.platform.config.rateLimitPerMinute,
+    hashIp: (ip) => keyed.hash('rate-limit', ip),
   });
   await app.register(idempotency, {
     db: context.platform.database.db,

@@ -46,7 +46,13 @@ describe('startTracing', () => {
 
     const { headers, path, body } = sent[0]!;
     expect(headers.traceparent).toBe(`00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`);
-    const signed = { timestamp: headers[SIGNATURE_HEADERS.timestamp]!, method: 'POST', path, body };
+    const signed = {
+      timestamp: headers[SIGNATURE_HEADERS.timestamp]!,
+      nonce: headers[SIGNATURE_HEADERS.nonce]!,
+      method: 'POST',
+      path,
+      body,
+    };
     expect(verifySignature('s'.repeat(40), signed, headers[SIGNATURE_HEADERS.signature]!)).toBe(true);
     expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['caller']);
   });

@@ -1,8 +1,40 @@
 import fp from 'fastify-plugin';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
-import type { FastifyInstance } from 'fastify';
-import { CommonErrors } from '@tt/shared';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, CommonErrors, PROBLEM_CONTENT_TYPE } from '@tt/shared';
 import { sendProblem, toAppError } from '@tt/shared/http';
+
+/**
+ * Fastify's `frameworkErrors`: a request the router cannot even take (a path whose percent-encoding
+ * does not decode) answers in the one error model, like every other error.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  void sendProblem(reply, toAppError(error), request);
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'HTTP.HEADERS_TOO_LARGE', 'Request header fields too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'HTTP.REQUEST_TIMEOUT', 'Request timeout'],
+};
+
+/**
+ * Fastify's `clientErrorHandler`: bytes the HTTP parser refuses (a malformed request line, oversized
+ * headers, a bad chunk) never reach Fastify's request cycle, so the answer is written on the socket
+ * here, as a problem, and the connection closed.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, title] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'HTTP.BAD_REQUEST', 'Bad request'];
+  const body = JSON.stringify(new AppError(code, status, title, { detail: 'The request could not be parsed.' }).toProblem());
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
 
 const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type InjectOptions } from 'fastify';
 import { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { installProblemHandlers } from '@tt/shared/http';
 import cookies, { SESSION_COOKIE } from './cookies';
@@ -16,7 +16,12 @@ async function buildApp(redis?: Redis): Promise<FastifyInstance> {
   await app.register(authSession, {
     resolveToken: async (token) => ({ userId: token.replace(/0+$/, ''), sessionId: 'session' }),
   });
-  await app.register(rateLimits, { redis, nameSpace: `tt:rl:test:${randomUUID()}:`, defaultPerMinute: 5 });
+  await app.register(rateLimits, {
+    redis,
+    nameSpace: `tt:rl:test:${randomUUID()}:`,
+    defaultPerMinute: 5,
+    hashIp: (ip) => createHash('sha256').update(ip).digest('hex'),
+  });
   app.post('/api/auth/login', { config: { rateLimit: BLUEPRINT_LIMITS.authCredentials } }, async () => ({
     ok: true,
   }));
@@ -69,6 +74,19 @@ function describeStore(name: string, open: () => Promise<Redis | undefined>) {
         remoteAddress: '203.0.113.11',
       });
       expect(other.statusCode).toBe(200);
+    });
+
+    it('names the buckets of an IP by its hash, so the store never holds the raw address', async () => {
+      await fresh();
+      await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '203.0.113.77' });
+      expect(app.clientIpKey({ ip: '203.0.113.77' } as never)).toBe(
+        `ip:${createHash('sha256').update('203.0.113.77').digest('hex')}`,
+      );
+      if (redis) {
+        const keys = await redis.keys('tt:rl:test:*');
+        expect(keys.some((k) => k.includes(createHash('sha256').update('203.0.113.77').digest('hex')))).toBe(true);
+        expect(keys.filter((k) => k.includes('203.0.113.77'))).toEqual([]);
+      }
     });
 
     it('sends a 429 problem with Retry-After and the IETF RateLimit headers', async () => {

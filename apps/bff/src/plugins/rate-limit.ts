@@ -13,9 +13,21 @@ export interface RateLimitPluginOptions {
   nameSpace?: string;
   /** Budget of every route without its own limit, per signed-in user or anonymous IP, per minute (default 600). */
   defaultPerMinute?: number;
+  /**
+   * Turns a client IP into the name of its buckets: a keyed hash, so that the store (Redis in
+   * scaled mode) never holds a raw address (blueprint §12).
+   */
+  hashIp(ip: string): string;
 }
 
-const ipKey = (request: FastifyRequest) => `ip:${normalizeIP(request.ip)}`;
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The rate-limit bucket of a request's client IP (`ip:<keyed hash>`), never the raw address. */
+    clientIpKey(request: FastifyRequest): string;
+  }
+}
+
+const ipKey = (request: FastifyRequest) => request.server.clientIpKey(request);
 /** The signed-in user, else the IP: a shared office IP does not starve its signed-in users. */
 const callerKey = (request: FastifyRequest) =>
   request.auth ? `user:${request.auth.userId}` : ipKey(request);
@@ -96,6 +108,7 @@ export function createLimitGuard(
  * request does not extend the window. Needs `auth-session` first: limits key on `request.auth`.
  */
 async function rateLimits(app: FastifyInstance, options: RateLimitPluginOptions) {
+  app.decorate('clientIpKey', (request: FastifyRequest) => `ip:${options.hashIp(normalizeIP(request.ip))}`);
   await app.register(rateLimit, {
     global: true,
     max: options.defaultPerMinute ?? 600,

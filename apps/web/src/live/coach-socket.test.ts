@@ -45,6 +45,7 @@ const reflect = (id: number, extra: object = {}) => ({
   type: 'coach.reflect',
   ts: '2026-11-25T10:00:00.000Z',
   tradeId: `t${id}`,
+  tradeTs: '2026-11-25T09:00:00.000Z',
   symbol: 'BTC-USD',
   side: 'BUY',
   labels: [{ name: 'FOMO', confidence: 0.8 }],

@@ -75,6 +75,7 @@ export function installSignedRequestAuth(scope: FastifyInstance, options: Signed
   scope.addHook('preValidation', async (request) => {
     const parts = {
       timestamp: header(request, SIGNATURE_HEADERS.timestamp)!,
+      nonce: header(request, SIGNATURE_HEADERS.nonce)!,
       method: request.method,
       path: request.url,
       body: rawBodies.get(request) ?? EMPTY,

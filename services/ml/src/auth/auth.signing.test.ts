@@ -6,7 +6,7 @@ import { sha256Hex, signRequest, signingString, verifySignature, type SignedPart
 const secret = 'a-test-secret-that-is-long-enough-123';
 
 describe('signRequest', () => {
-  it('signs timestamp, method, path and body hash exactly as DESIGN §5 spells it', () => {
+  it('signs timestamp, nonce, method, path and body hash exactly as DESIGN §5 spells it', () => {
     const headers = signRequest({
       secret,
       method: 'post',
@@ -17,7 +17,7 @@ describe('signRequest', () => {
     });
     const expected = createHmac('sha256', secret)
       .update(
-        `1700000000000\nPOST\n/v1/bias/score?x=1\n${createHash('sha256').update('{"a":1}').digest('hex')}`,
+        `1700000000000\nnnnnnnnnnnnnnnnn\nPOST\n/v1/bias/score?x=1\n${createHash('sha256').update('{"a":1}').digest('hex')}`,
       )
       .digest('hex');
     expect(headers).toEqual({
@@ -39,6 +39,7 @@ describe('signRequest', () => {
 describe('verifySignature', () => {
   const partsArb = fc.record({
     timestamp: fc.integer({ min: 0, max: 2 ** 45 }).map(String),
+    nonce: fc.stringMatching(/^[A-Za-z0-9_-]{16,64}$/),
     method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
     path: fc.webPath().map((p) => `/${p.replace(/^\/+/, '')}`),
     body: fc.string(),
@@ -49,7 +50,7 @@ describe('verifySignature', () => {
       fc.property(partsArb, partsArb, (parts, other) => {
         const headers = signRequest({ secret, ...parts, timestampMs: Number(parts.timestamp) });
         expect(verifySignature(secret, parts, headers['x-signature'])).toBe(true);
-        for (const key of ['timestamp', 'method', 'path', 'body'] as const) {
+        for (const key of ['timestamp', 'nonce', 'method', 'path', 'body'] as const) {
           const changed: SignedParts = { ...parts, [key]: other[key] };
           if (signingString(changed) === signingString(parts)) continue;
           expect(verifySignature(secret, changed, headers['x-signature'])).toBe(false);
@@ -60,12 +61,18 @@ describe('verifySignature', () => {
   });
 
   it('rejects another secret, a truncated or non-hex signature', () => {
-    const parts = { timestamp: '1', method: 'POST', path: '/v1/indicators', body: Buffer.from('{}') };
+    const parts = { timestamp: '1', nonce: 'n'.repeat(16), method: 'POST', path: '/v1/indicators', body: Buffer.from('{}') };
     const signature = signRequest({ secret, ...parts, timestampMs: 1 })['x-signature'];
     expect(verifySignature(`${secret}x`, parts, signature)).toBe(false);
     expect(verifySignature(secret, parts, signature.slice(0, 62))).toBe(false);
     expect(verifySignature(secret, parts, `${signature.slice(0, 62)}zz`)).toBe(false);
     expect(verifySignature(secret, parts, signature.toUpperCase())).toBe(true);
+  });
+
+  it('rejects a captured signature sent again under a fresh nonce (the nonce is signed)', () => {
+    const parts = { timestamp: '1700000000000', nonce: 'a'.repeat(32), method: 'POST', path: '/v1/bias/score', body: '{}' };
+    const signature = signRequest({ secret, ...parts, timestampMs: 1_700_000_000_000 })['x-signature'];
+    expect(verifySignature(secret, { ...parts, nonce: 'b'.repeat(32) }, signature)).toBe(false);
   });
 
   it('hashes bytes and strings alike', () => {

@@ -136,6 +136,10 @@ describe('createMlApp signed-request checks', () => {
     ['the query string', (r: { url: string }) => void (r.url = '/v1/bias/score?debug=1')],
     ['the body', (r: { payload: string }) => void (r.payload = r.payload.replace('77', '78'))],
     [
+      'the nonce (a captured request replayed under a fresh one)',
+      (r: { headers: Record<string, string> }) => void (r.headers['x-nonce'] = 'fresh-nonce-chosen-by-an-attacker'),
+    ],
+    [
       'the signature',
       (r: { headers: Record<string, string> }) => void (r.headers['x-signature'] = 'f'.repeat(64)),
     ],

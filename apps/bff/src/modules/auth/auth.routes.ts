@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { normalizeIP } from '@fastify/rate-limit';
 import { z } from 'zod';
 import {
   ChangePasswordRequestSchema,
@@ -40,7 +39,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
     'onRequest',
     createLimitGuard(app, {
       max: BLUEPRINT_LIMITS.authAnonymousBurstPerMinute,
-      key: (request) => (request.auth ? null : `auth-burst:ip:${normalizeIP(request.ip)}`),
+      key: (request) => (request.auth ? null : `auth-burst:${app.clientIpKey(request)}`),
     }),
   );
 

@@ -3,7 +3,13 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What a keyed hash is for; each purpose gets its own derived key, so hashes never correlate across uses. */
-export type KeyedHashPurpose = 'ip' | 'user-agent' | 'login-throttle' | 'anonymous-caller' | 'idempotency';
+export type KeyedHashPurpose =
+  | 'ip'
+  | 'user-agent'
+  | 'login-throttle'
+  | 'anonymous-caller'
+  | 'idempotency'
+  | 'rate-limit';
 
 /** HMAC-SHA256 of client data (IPs, user agents, emails) under the session secret: never the raw value. */
 export interface KeyedHasher {

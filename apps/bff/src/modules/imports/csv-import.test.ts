@@ -86,4 +86,18 @@ describe('POST /api/imports/csv', () => {
       'body.broker',
     );
   });
+
+  it('answers a multipart body cut short with a 400 problem, not a 500', async () => {
+    const { client } = await signUpAndLogIn(t.app);
+    for (const payload of ['[]', '--tt-cut\r\n']) {
+      const res = await client.request({
+        method: 'POST',
+        url: '/api/imports/csv',
+        headers: await mutationHeaders(client, { 'content-type': 'multipart/form-data; boundary=tt-cut' }),
+        payload,
+      });
+      expect([payload, res.statusCode]).toEqual([payload, 400]);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import { BrokerIdSchema, CommonErrors } from '@tt/shared';
+import { AppError, BrokerIdSchema, CommonErrors } from '@tt/shared';
 import { parseOrThrow } from '@tt/shared';
 import { z } from 'zod';
 import { requireUser } from '../../plugins/auth-session';
@@ -40,14 +40,21 @@ export async function importsRoutes(app: FastifyInstance, opts: { imports: Impor
       }
       let broker: string | undefined;
       let text: string | undefined;
-      for await (const part of request.parts()) {
-        if (part.type === 'field' && part.fieldname === 'broker') broker = String(part.value);
-        if (part.type === 'file') {
-          const buffer = await part.toBuffer();
-          if (part.file.truncated)
-            throw CommonErrors.PAYLOAD_TOO_LARGE({ detail: 'The file is larger than 5 MiB.' });
-          text = buffer.toString('utf8');
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'field' && part.fieldname === 'broker') broker = String(part.value);
+          if (part.type === 'file') {
+            const buffer = await part.toBuffer();
+            if (part.file.truncated)
+              throw CommonErrors.PAYLOAD_TOO_LARGE({ detail: 'The file is larger than 5 MiB.' });
+            text = buffer.toString('utf8');
+          }
         }
+      } catch (error) {
+        // The multipart parser's own errors ("Unexpected end of multipart data") carry no status:
+        // a body cut short or without its boundary is the client's, not a server failure.
+        if (error instanceof AppError || (error as { statusCode?: number }).statusCode) throw error;
+        throw CommonErrors.VALIDATION({ detail: 'The multipart body is malformed or cut short.' });
       }
       const input = parseOrThrow(CsvUploadSchema, { broker, file: text }, 'body');
       const run = await opts.imports.importCsv(userId, input.broker, input.file);

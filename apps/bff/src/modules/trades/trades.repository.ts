@@ -40,6 +40,8 @@ export async function insertTrades(db: Executor, userId: string, importId: strin
 }
 
 export interface TradeFilter {
+  /** One trade (the detail view), still scoped to the user. */
+  id?: string | undefined;
   since?: Date | undefined;
   until?: Date | undefined;
   symbol?: string | undefined;
@@ -50,16 +52,51 @@ export interface TradeFilter {
   limit: number;
 }
 
-/** Newest first, keyset-paged on (ts, id), so deep pages cost the same as the first. */
-export async function listTrades(db: Executor, userId: string, filter: TradeFilter) {
+export interface TradeListRow {
+  id: string;
+  broker: string;
+  extId: string;
+  symbol: string;
+  side: string;
+  qty: string;
+  price: string;
+  fee: string;
+  feeAsset: string | null;
+  feeQuote: string;
+  ts: Date;
+  source: string;
+  /** Strongest first. */
+  labels: { label: string; confidence: number }[];
+  /** Exits: realised P&L summed over the FIFO lots the exit closed (null for entries). */
+  exit: { pnl: string | null; held: number | null; cost: string | null } | null;
+}
+
+// Qualified by hand: in a one-table select Drizzle leaves column names bare, and a bare `id` inside
+// these subqueries would bind to the subquery's own table.
+const LABELS = sql<TradeListRow['labels']>`coalesce((
+  select json_agg(json_build_object('label', b.label, 'confidence', b.confidence) order by b.confidence desc)
+  from bias_tags b where b.trade_id = "trades"."id"), '[]'::json)`;
+const EXIT = sql<TradeListRow['exit']>`(
+  select json_build_object(
+    'pnl', sum(p.pnl_quote)::text,
+    'held', sum(p.held_hours * p.qty) / nullif(sum(p.qty), 0),
+    'cost', sum(p.qty * p.entry_price + p.entry_fee)::text)
+  from positions p where p.exit_trade_id = "trades"."id" having count(*) > 0)`;
+
+/**
+ * Newest first, keyset-paged on (ts, id), so deep pages cost the same as the first; each row comes
+ * with its labels and realised P&L in the same round trip (the trades page asks 500 times a second).
+ */
+export async function listTrades(db: Executor, userId: string, filter: TradeFilter): Promise<TradeListRow[]> {
   const where: SQL[] = [eq(trades.userId, userId)];
+  if (filter.id) where.push(eq(trades.id, filter.id));
   if (filter.since) where.push(gte(trades.ts, filter.since));
   if (filter.until) where.push(lte(trades.ts, filter.until));
   if (filter.symbol) where.push(eq(trades.symbol, filter.symbol));
   if (filter.side) where.push(eq(trades.side, filter.side));
   if (filter.label) {
     where.push(
-      sql`exists (select 1 from ${biasTags} where ${biasTags.tradeId} = ${trades.id} and ${biasTags.label} = ${filter.label})`,
+      sql`exists (select 1 from bias_tags b where b.trade_id = "trades"."id" and b.label = ${filter.label})`,
     );
   }
   if (filter.before) {
@@ -71,31 +108,26 @@ export async function listTrades(db: Executor, userId: string, filter: TradeFilt
     );
   }
   return db
-    .select()
+    .select({
+      id: trades.id,
+      broker: trades.broker,
+      extId: trades.extId,
+      symbol: trades.symbol,
+      side: trades.side,
+      qty: trades.qty,
+      price: trades.price,
+      fee: trades.fee,
+      feeAsset: trades.feeAsset,
+      feeQuote: trades.feeQuote,
+      ts: trades.ts,
+      source: trades.source,
+      labels: LABELS,
+      exit: EXIT,
+    })
     .from(trades)
     .where(and(...where))
     .orderBy(desc(trades.ts), desc(trades.id))
     .limit(filter.limit);
-}
-
-export async function tagsForTrades(db: Executor, tradeIds: string[]) {
-  if (tradeIds.length === 0) return [];
-  return db.select().from(biasTags).where(inArray(biasTags.tradeId, tradeIds));
-}
-
-/** Realised P&L per exit trade, summed over its FIFO lots. */
-export async function exitPnlForTrades(db: Executor, tradeIds: string[]) {
-  if (tradeIds.length === 0) return [];
-  return db
-    .select({
-      tradeId: positions.exitTradeId,
-      pnlQuote: sql<string>`sum(${positions.pnlQuote})`,
-      heldHours: sql<number>`sum(${positions.heldHours} * ${positions.qty}) / nullif(sum(${positions.qty}), 0)`,
-      cost: sql<string>`sum(${positions.qty} * ${positions.entryPrice} + ${positions.entryFee})`,
-    })
-    .from(positions)
-    .where(inArray(positions.exitTradeId, tradeIds))
-    .groupBy(positions.exitTradeId);
 }
 
 export async function getTrade(db: Executor, userId: string, tradeId: string) {

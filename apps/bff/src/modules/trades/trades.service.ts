@@ -9,11 +9,10 @@ import {
 } from '@tt/shared';
 import type { Database } from '@tt/db';
 import { decodeCursor, page } from '../../lib/cursor';
-import { exitPnlForTrades, getTrade, listTrades, tagsForTrades, tradeDetailParts } from './trades.repository';
+import { getTrade, listTrades, tradeDetailParts, type TradeListRow } from './trades.repository';
 
 export const TradeErrors = defineErrors('TRADES', { NOT_FOUND: [404, 'Trade not found'] });
 
-type TradeRow = Awaited<ReturnType<typeof listTrades>>[number];
 type LotRow = Awaited<ReturnType<typeof tradeDetailParts>>['lots'][number];
 
 export function toPositionDto(lot: LotRow): PositionDto {
@@ -51,38 +50,27 @@ export function createTradesService(deps: { db: Database }): TradesService {
     return trade;
   };
 
-  async function toDtos(rows: TradeRow[]): Promise<TradeDto[]> {
-    const ids = rows.map((r) => r.id);
-    const [tags, pnl] = await Promise.all([tagsForTrades(deps.db, ids), exitPnlForTrades(deps.db, ids)]);
-    const labels = new Map<string, { label: BiasLabel; confidence: number }[]>();
-    for (const t of tags)
-      labels.set(t.tradeId, [
-        ...(labels.get(t.tradeId) ?? []),
-        { label: t.label as BiasLabel, confidence: t.confidence },
-      ]);
-    const pnlById = new Map(pnl.map((p) => [p.tradeId!, p]));
-    return rows.map((r) => {
-      const p = pnlById.get(r.id);
-      return {
-        id: r.id,
-        broker: r.broker,
-        extId: r.extId,
-        symbol: r.symbol,
-        side: r.side as 'BUY' | 'SELL',
-        qty: r.qty,
-        price: r.price,
-        fee: r.fee,
-        feeAsset: r.feeAsset,
-        feeQuote: r.feeQuote,
-        ts: r.ts.toISOString(),
-        source: r.source as 'api' | 'csv',
-        labels: (labels.get(r.id) ?? []).sort((a, b) => b.confidence - a.confidence),
-        pnlQuote: p?.pnlQuote ?? null,
-        pnlPct: p && Number(p.cost) !== 0 ? Number(p.pnlQuote) / Number(p.cost) : null,
-        heldHours: p?.heldHours == null ? null : Number(p.heldHours),
-      };
-    });
-  }
+  const toDto = (r: TradeListRow): TradeDto => ({
+    id: r.id,
+    broker: r.broker,
+    extId: r.extId,
+    symbol: r.symbol,
+    side: r.side as 'BUY' | 'SELL',
+    qty: r.qty,
+    price: r.price,
+    fee: r.fee,
+    feeAsset: r.feeAsset,
+    feeQuote: r.feeQuote,
+    ts: r.ts.toISOString(),
+    source: r.source as 'api' | 'csv',
+    labels: r.labels.map((l) => ({ label: l.label as BiasLabel, confidence: l.confidence })),
+    pnlQuote: r.exit?.pnl ?? null,
+    pnlPct:
+      r.exit?.pnl != null && r.exit.cost && Number(r.exit.cost) !== 0
+        ? Number(r.exit.pnl) / Number(r.exit.cost)
+        : null,
+    heldHours: r.exit?.held ?? null,
+  });
 
   return {
     async list(userId, query) {
@@ -95,18 +83,12 @@ export function createTradesService(deps: { db: Database }): TradesService {
         before: decodeCursor(query.cursor),
         limit: query.limit,
       });
-      const dtos = await toDtos(rows);
-      const byId = new Map(dtos.map((d) => [d.id, d]));
-      return page(
-        rows,
-        query.limit,
-        (r) => ({ ts: r.ts, id: r.id }),
-        (r) => byId.get(r.id)!,
-      );
+      return page(rows, query.limit, (r) => ({ ts: r.ts, id: r.id }), toDto);
     },
     async detail(userId, tradeId) {
       const trade = await findOwn(userId, tradeId);
-      const [dto] = await toDtos([trade]);
+      const [row] = await listTrades(deps.db, userId, { id: trade.id, limit: 1 });
+      const dto = toDto(row!);
       const parts = await tradeDetailParts(deps.db, trade.id);
       const tags = parts.tags
         .sort((a, b) => b.confidence - a.confidence)
@@ -117,7 +99,7 @@ export function createTradesService(deps: { db: Database }): TradesService {
           features: t.features as TradeDetailDto['features'] & object,
         }));
       return {
-        ...dto!,
+        ...dto,
         meta: trade.meta as Record<string, unknown>,
         positions: parts.lots.map(toPositionDto),
         tags,

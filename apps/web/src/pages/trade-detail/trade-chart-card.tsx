@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { TradeDetailDto } from '@tt/shared';
 import { useMemo } from 'react';
+import { errorMessage } from '../../api/problem';
 import { marketApi } from '../../api/trades.api';
 import { TradeChart } from '../../charts/trade-chart';
 import { Loading } from '../../components/states';
@@ -28,7 +29,12 @@ export function TradeChartCard({ trade, timeZone }: { trade: TradeDetailDto; tim
         <Loading label="Loading prices…" />
       ) : (
         <>
-          {candles.isError || chartCandles.length === 0 ? (
+          {candles.isError ? (
+            <p className="form-error">
+              Prices could not be loaded ({errorMessage(candles.error)}); the chart joins your fill prices
+              instead.
+            </p>
+          ) : chartCandles.length === 0 ? (
             <p className="muted">
               No stored prices for this period; the chart joins your fill prices instead.
             </p>
