@@ -33,6 +33,11 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
   // numeric stays a string (exact); timestamptz parsed to Date by drizzle.
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   pool.on('error', () => undefined);
+  // The pool listens for errors only on idle clients. A server that goes away while a client is
+  // checked out (a restart between two statements of a transaction) makes that client emit
+  // 'error' with no listener, which ends the process; the statement in progress fails instead,
+  // and the pool drops the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle(pool, { schema });
   const client = await pool.connect();
   try {

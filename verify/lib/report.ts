@@ -55,7 +55,11 @@ export class Section {
       name: this.name,
       pass: this.pass,
       durationMs: this.durationMs,
-      checks: { total: this.checks.length, passed: this.checks.length - failed.length, failed: failed.length },
+      checks: {
+        total: this.checks.length,
+        passed: this.checks.length - failed.length,
+        failed: failed.length,
+      },
       figures: this.figures,
       ...(failed.length > 0 ? { failures: failed } : {}),
       ...(this.error ? { error: this.error } : {}),

@@ -18,6 +18,8 @@ export interface Deployment {
   mode: Mode;
   /** The BFF's base URL. */
   base: string;
+  /** Every BFF process's base URL (`base` first); see `addBff`. */
+  bases: string[];
   origin: string;
   sandbox: RunningSandbox;
   /** Embedded: the one process (HTTP, jobs, ML). Scaled: the BFF role. */
@@ -31,6 +33,8 @@ export interface Deployment {
   database: TempDatabase | undefined;
   redisPrefix: string | undefined;
   env: Record<string, string>;
+  /** Scaled mode: one more `--role=bff` process on the same database and Redis, as a deployment scales out. */
+  addBff(): Promise<string>;
   /** Live for scaled (PostgreSQL and BullMQ); for embedded it stops the process and opens its data dir. */
   inspect(): Promise<Inspector>;
   waitReady(timeoutMs?: number): Promise<void>;
@@ -84,7 +88,13 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
       'ml',
       'services/ml/src/main.ts',
       [],
-      { ML_PORT: String(mlPort), HOST: '127.0.0.1', ML_HMAC_SECRET: hmacSecret, REDIS_URL, LOG_LEVEL: 'warn' },
+      {
+        ML_PORT: String(mlPort),
+        HOST: '127.0.0.1',
+        ML_HMAC_SECRET: hmacSecret,
+        REDIS_URL,
+        LOG_LEVEL: 'warn',
+      },
       join(options.logDir, 'ml.log'),
     );
     Object.assign(env, {
@@ -116,9 +126,11 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
     );
   }
 
+  const extraBffs: NodeProcess[] = [];
   const deployment: Deployment = {
     mode: options.mode,
     base,
+    bases: [base],
     origin: TEST_ORIGIN,
     sandbox,
     bff,
@@ -133,13 +145,28 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
       await waitHealthy(base, '/readyz', timeoutMs);
       if (workerMetrics) await waitHealthy(workerMetrics, '/readyz', timeoutMs);
     },
+    async addBff() {
+      const extraPort = await freePort();
+      const extra = new NodeProcess(
+        `bff-${extraBffs.length + 2}`,
+        'apps/bff/src/main.ts',
+        ['--role=bff'],
+        { ...env, PORT: String(extraPort), METRICS_PORT: '0' },
+        join(options.logDir, `bff-${extraBffs.length + 2}.log`),
+      );
+      extraBffs.push(extra);
+      const extraBase = `http://127.0.0.1:${extraPort}`;
+      await waitHealthy(extraBase, '/readyz');
+      deployment.bases.push(extraBase);
+      return extraBase;
+    },
     async inspect() {
       if (options.mode === 'scaled') return createInspector({ databaseUrl: database!.url, redisPrefix });
       await bff.stop();
       return inspectEmbeddedDataDir(join(dataDir, 'pg'));
     },
     async close() {
-      await Promise.all([bff.stop(), worker?.stop(), ml?.stop()]);
+      await Promise.all([bff.stop(), worker?.stop(), ml?.stop(), ...extraBffs.map((p) => p.stop())]);
       await sandbox.close();
       if (redisPrefix) await deleteRedisNamespace(redisPrefix).catch(() => undefined);
       await database?.drop().catch(() => undefined);

@@ -53,7 +53,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     },
   },
   {
-    name: 'kill -9 of the scaled worker while fetching fills',
+    name: 'kill -9 of the scaled worker mid-import (before scoring)',
     mode: 'scaled',
     ci: true,
     run: async (deployment, section) => {
@@ -136,7 +136,10 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
           return { mlDown: 'until the import had ended' };
         },
       });
-      section.figure('outcome', first.run.status === 'failed' ? 'failed with a message, fills kept' : 'succeeded');
+      section.figure(
+        'outcome',
+        first.run.status === 'failed' ? 'failed with a message, fills kept' : 'succeeded',
+      );
       if (first.run.status === 'failed')
         section.check('the failed import says why, in words', ML_PROBLEM.test(String(first.run.error)), {
           error: first.run.error,
@@ -156,7 +159,12 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
       await importUnderFault(deployment, section, {
         before: (d) => {
           d.sandbox.faults.clear();
-          d.sandbox.faults.add({ kind: '429', count: ci ? 8 : 16, retryAfterSeconds: 1, pathPrefix: '/api/v3/brokerage' });
+          d.sandbox.faults.add({
+            kind: '429',
+            count: ci ? 8 : 16,
+            retryAfterSeconds: 1,
+            pathPrefix: '/api/v3/brokerage',
+          });
         },
       });
     },
@@ -183,7 +191,12 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
       await importUnderFault(deployment, section, {
         before: (d) => {
           d.sandbox.faults.clear();
-          d.sandbox.faults.add({ kind: 'slow', delayMs: 16_000, count: ci ? 1 : 3, pathPrefix: '/api/v3/brokerage' });
+          d.sandbox.faults.add({
+            kind: 'slow',
+            delayMs: 16_000,
+            count: ci ? 1 : 3,
+            pathPrefix: '/api/v3/brokerage',
+          });
         },
       });
     },

@@ -1,12 +1,15 @@
 import type { SandboxAccount } from '@tt/broker-sandbox';
 import { createHttpClient, signUpWith } from '../../apps/bff/src/test-support/http-client';
-import { connectSandboxCoinbase, countSandboxSpotFills } from '../../apps/bff/src/test-support/sandbox-broker';
+import {
+  connectSandboxCoinbase,
+  countSandboxSpotFills,
+} from '../../apps/bff/src/test-support/sandbox-broker';
 import { mutationHeaders, type TestClient } from '../../apps/bff/src/modules/auth/auth.test-support';
-import { CoachClient, storedEvents } from '../lib/coach-client';
-import { sleep, waitFor } from '../lib/processes';
+import { CoachClient } from '../lib/coach-client';
+import { waitFor } from '../lib/processes';
 import type { Section } from '../lib/report';
 import type { Deployment } from './deployment';
-import { unfinishedWork, type Inspector } from './inspector';
+import { checkEvents, checkQueues, checkStores, countDead } from './invariants';
 
 export type ImportRun = Record<string, unknown> & { status?: string; phase?: string };
 
@@ -15,8 +18,8 @@ export interface FaultContext {
   deployment: Deployment;
   importId: string;
   poll(): Promise<ImportRun>;
-  /** Resolves once the run is in one of `phases` (or past `fetched` fills). */
-  until(condition: (run: ImportRun) => boolean, timeoutMs?: number): Promise<ImportRun>;
+  /** Resolves once `condition` holds for the run. */
+  until(condition: (run: ImportRun) => boolean, timeoutMs?: number, what?: string): Promise<ImportRun>;
 }
 
 export interface ImportUnderFaultOptions {
@@ -82,7 +85,12 @@ export async function importUnderFault(
   const { userId } = await signUpWith(client);
   await connectSandboxCoinbase(client, account);
   const cookie = cookieOf(client);
-  const socket = new CoachClient({ base: deployment.base, cookie, origin: deployment.origin, lastEventId: 0 });
+  const socket = new CoachClient({
+    base: deployment.base,
+    cookie,
+    origin: deployment.origin,
+    lastEventId: 0,
+  });
   await socket.start();
   try {
     return await runAndCheck(deployment, section, options, { account, client, userId, cookie, socket });
@@ -95,7 +103,13 @@ async function runAndCheck(
   deployment: Deployment,
   section: Section,
   options: ImportUnderFaultOptions,
-  trader: { account: SandboxAccount; client: TestClient; userId: string; cookie: string; socket: CoachClient },
+  trader: {
+    account: SandboxAccount;
+    client: TestClient;
+    userId: string;
+    cookie: string;
+    socket: CoachClient;
+  },
 ): Promise<ImportOutcome> {
   const { account, client, userId, cookie, socket } = trader;
   const deadBefore = deployment.mode === 'scaled' ? await countDead(deployment) : 0;
@@ -108,20 +122,16 @@ async function runAndCheck(
     headers: await mutationHeaders(client),
     payload: {},
   });
-  if (accepted.statusCode !== 202) throw new Error(`import answered ${accepted.statusCode}: ${accepted.body}`);
+  if (accepted.statusCode !== 202)
+    throw new Error(`import answered ${accepted.statusCode}: ${accepted.body}`);
   const { importId } = accepted.json() as { importId: string };
   const context: FaultContext = {
     deployment,
     importId,
     poll: () => pollRun(client, importId),
-    async until(condition, timeoutMs = 120_000) {
+    async until(condition, timeoutMs = 120_000, what = 'the import to reach the fault point') {
       let last: ImportRun = {};
-      await waitFor(
-        'the import to reach the fault point',
-        async () => condition((last = await pollRun(client, importId))),
-        timeoutMs,
-        50,
-      );
+      await waitFor(what, async () => condition((last = await pollRun(client, importId))), timeoutMs, 50);
       return last;
     },
   };
@@ -130,21 +140,38 @@ async function runAndCheck(
   const run = await context.until(
     (r) => r.status === 'succeeded' || r.status === 'failed',
     options.timeoutMs ?? 240_000,
+    'the import to end',
   );
   const finishedAt = performance.now();
   // What a client does after connectivity trouble: ask for everything after the last id it saw.
   socket.resume();
 
   const expectStatus = options.expectStatus ?? ['succeeded'];
-  section.check(`import ends ${expectStatus.join(' or ')}`, expectStatus.includes(run.status as 'succeeded'), {
-    status: run.status,
-    phase: run.phase,
-    error: run.error,
-  });
-  const expectedFills = await countSandboxSpotFills(deployment.sandbox.url, account, new Date(String(run.since)));
+  section.check(
+    `import ends ${expectStatus.join(' or ')}`,
+    expectStatus.includes(run.status as 'succeeded'),
+    {
+      status: run.status,
+      phase: run.phase,
+      error: run.error,
+    },
+  );
+  const expectedFills = await countSandboxSpotFills(
+    deployment.sandbox.url,
+    account,
+    new Date(String(run.since)),
+  );
   const stored = await allTrades(client);
-  section.equal('every fill stored (count = independent count from the exchange)', stored.length, expectedFills);
-  section.equal('no fill stored twice (distinct fill ids)', new Set(stored.map((t) => t.extId)).size, stored.length);
+  section.equal(
+    'every fill stored (count = independent count from the exchange)',
+    stored.length,
+    expectedFills,
+  );
+  section.equal(
+    'no fill stored twice (distinct fill ids)',
+    new Set(stored.map((t) => t.extId)).size,
+    stored.length,
+  );
   if (run.status === 'succeeded') {
     section.equal('every trade tagged', stored.filter((t) => t.labels.length === 0).length, 0);
     section.equal('run counts every fill as inserted once', run.inserted, expectedFills);
@@ -166,94 +193,16 @@ async function runAndCheck(
   section.figure('fills', expectedFills);
   section.figure('importSeconds', Math.round(finishedAt - started) / 1000);
   section.figure('completedSecondsAfterFault', Math.round(finishedAt - faultEndedAt) / 1000);
-  section.figure('run', { status: run.status, fetched: run.fetched, inserted: run.inserted, duplicates: run.duplicates, scored: run.scored, ...(run.error ? { error: run.error } : {}) });
+  section.figure('run', {
+    status: run.status,
+    fetched: run.fetched,
+    inserted: run.inserted,
+    duplicates: run.duplicates,
+    scored: run.scored,
+    ...(run.error ? { error: run.error } : {}),
+  });
   if (faultFigures) section.figure('fault', faultFigures);
   return { run, client, userId, cookie, expectedFills };
-}
-
-async function countDead(deployment: Deployment): Promise<number> {
-  const inspector = await deployment.inspect();
-  try {
-    return (await inspector.deadLetters()).length;
-  } finally {
-    await inspector.close();
-  }
-}
-
-async function checkStores(
-  section: Section,
-  inspector: Inspector,
-  userId: string,
-  expectedFills: number,
-  succeeded: boolean,
-): Promise<void> {
-  const counts = await inspector.trades(userId);
-  section.equal('database: trades stored = fills at the exchange', counts.total, expectedFills);
-  section.equal('database: one row per fill', counts.distinctFills, counts.total);
-  if (succeeded) section.equal('database: no trade without a bias tag', counts.untagged, 0);
-}
-
-async function checkQueues(
-  section: Section,
-  inspector: Inspector,
-  userId: string,
-  deadBefore: number,
-  allowDeadLetter: ((error: string) => boolean) | undefined,
-): Promise<void> {
-  // Follow-up work (personalisation after scoring) may still be finishing: give it a moment.
-  let states = await inspector.queues();
-  const deadline = Date.now() + 30_000;
-  while (unfinishedWork(states) > 0 && Date.now() < deadline) {
-    await sleep(250);
-    states = await inspector.queues();
-  }
-  section.equal('no job stuck (waiting, running or retrying) 30 s after the import ended', unfinishedWork(states), 0);
-  section.equal('no import run left queued or running', (await inspector.unfinishedRuns(userId)).length, 0);
-  // Newest first: the ones this scenario added lead the list.
-  const all = await inspector.deadLetters();
-  const dead = all.slice(0, Math.max(0, all.length - deadBefore));
-  const unexpected = dead.filter((d) => !(allowDeadLetter?.(d.error) ?? false));
-  section.check('dead letters only for permanent errors', unexpected.length === 0, {
-    deadLetters: dead.map((d) => ({ queue: d.queue, name: d.name, attempts: d.attempts, error: d.error })),
-  });
-}
-
-async function checkEvents(
-  section: Section,
-  deployment: Deployment,
-  socket: CoachClient,
-  cookie: string,
-  trades: { id: string }[],
-  succeeded: boolean,
-): Promise<void> {
-  const stored = await storedEvents({ base: deployment.base, cookie, origin: deployment.origin }, 1);
-  const lastStored = Math.max(0, ...stored.keys());
-  try {
-    await socket.waitForEvent(lastStored, 30_000);
-  } catch {
-    // Reported below as missing events.
-  }
-  await socket.stop();
-  const missing = [...stored.keys()].filter((id) => !socket.events.has(id));
-  section.check('socket recovered every stored event (reconnect with lastEventId, then resume)', missing.length === 0, {
-    stored: stored.size,
-    received: socket.events.size,
-    missing: missing.slice(0, 20),
-  });
-  const dense = [...stored.keys()].every((id, i, all) => i === 0 || id === all[i - 1]! + 1);
-  section.check('stored event ids are dense (1, 2, 3, …)', dense && stored.has(1));
-  if (succeeded) {
-    const reflected = new Set([...socket.events.values()].filter((e) => e.type === 'coach.reflect').map((e) => e.tradeId));
-    section.equal('a coach.reflect reached the socket for every trade', trades.filter((t) => !reflected.has(t.id)).length, 0);
-  }
-  section.figure('socket', {
-    events: socket.events.size,
-    reconnects: socket.reconnects,
-    duplicatesDropped: socket.duplicates,
-    outOfOrder: socket.outOfOrder,
-    syncLost: socket.syncLost,
-    closeCodes: [...new Set(socket.closeCodes)],
-  });
 }
 
 /** The trader imports again (after a failed run): the untagged trades of the first run get scored too. */
@@ -268,7 +217,8 @@ export async function retryImport(
     headers: await mutationHeaders(client),
     payload: {},
   });
-  if (accepted.statusCode !== 202) throw new Error(`import answered ${accepted.statusCode}: ${accepted.body}`);
+  if (accepted.statusCode !== 202)
+    throw new Error(`import answered ${accepted.statusCode}: ${accepted.body}`);
   const { importId } = accepted.json() as { importId: string };
   let run: ImportRun = {};
   await waitFor(

@@ -70,10 +70,13 @@ export async function createInspector(options: {
   return {
     trades: async (userId) => (await rows<TradeCounts>(db, TRADES_SQL(userId)))[0]!,
     unfinishedRuns: (userId) => rows(db, UNFINISHED_SQL(userId)),
-    queues: () => Promise.all(QUEUE_NAMES.map(async (name) => ({ queue: name, ...(await queue.stats(name)) }))),
+    queues: () =>
+      Promise.all(QUEUE_NAMES.map(async (name) => ({ queue: name, ...(await queue.stats(name)) }))),
     async deadLetters() {
       const lists = await Promise.all(
-        QUEUE_NAMES.map(async (name) => (await queue.deadLetters(name, 200)).map((d) => ({ ...d, queue: name }))),
+        QUEUE_NAMES.map(async (name) =>
+          (await queue.deadLetters(name, 200)).map((d) => ({ ...d, queue: name })),
+        ),
       );
       return lists.flat();
     },
@@ -89,7 +92,16 @@ export async function inspectEmbeddedDataDir(dataDir: string): Promise<Inspector
   const handle = await openDatabase({ driver: 'pglite', dataDir });
   const { db } = handle;
   const jobRows = () =>
-    rows<{ queue: QueueName; state: string; delayed: boolean; id: string; name: string; attempts: number; last_error: string | null; payload: unknown }>(
+    rows<{
+      queue: QueueName;
+      state: string;
+      delayed: boolean;
+      id: string;
+      name: string;
+      attempts: number;
+      last_error: string | null;
+      payload: unknown;
+    }>(
       db,
       sql`select queue, state, run_at > now() as delayed, id, name, attempts, last_error, payload from jobs`,
     );

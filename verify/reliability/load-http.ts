@@ -2,7 +2,8 @@ import { Agent, request } from 'node:http';
 import { latencySummary, round } from '../lib/stats';
 
 export interface RateRunOptions {
-  base: string;
+  /** One base URL per BFF process; requests go round-robin, as the edge's `lb_policy round_robin` sends them. */
+  bases: string[];
   ratePerSecond: number;
   durationSeconds: number;
   /** The i-th request: its path and cookie. */
@@ -36,7 +37,7 @@ export interface RateRunResult {
  */
 export async function runAtRate(options: RateRunOptions): Promise<RateRunResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 });
-  const url = new URL(options.base);
+  const urls = options.bases.map((b) => new URL(b));
   const total = Math.round(options.ratePerSecond * options.durationSeconds);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const sent: number[] = [];
@@ -49,6 +50,7 @@ export async function runAtRate(options: RateRunOptions): Promise<RateRunResult>
   const one = (i: number, due: number) =>
     new Promise<void>((resolve) => {
       const { path, cookie } = options.next(i);
+      const url = urls[i % urls.length]!;
       const t0 = performance.now();
       let settled = false;
       const done = (status: string) => {

@@ -62,7 +62,10 @@ export async function seedUsers(load: LoadPlatform, count: number, tag: string) 
     .returning({ id: users.id });
   const out: { userId: string; cookie: string }[] = [];
   for (const { id } of rows) {
-    const session = await load.services.identity.sessions.create(id, { ip: '127.0.0.1', userAgent: 'verify-load' });
+    const session = await load.services.identity.sessions.create(id, {
+      ip: '127.0.0.1',
+      userAgent: 'verify-load',
+    });
     out.push({ userId: id, cookie: `__Host-tt_session=${session.token}` });
   }
   return out;
@@ -119,5 +122,9 @@ export async function seedTrades(
     const deep = ordered[Math.min(500, ordered.length - 1)];
     out.push({ ...person, deepCursor: deep ? encodeCursor({ ts: deep.ts, id: deep.id }) : undefined });
   }
-  return { traders: out, seconds: Math.round(performance.now() - started) / 1000, total: traders * tradesEach };
+  return {
+    traders: out,
+    seconds: Math.round(performance.now() - started) / 1000,
+    total: traders * tradesEach,
+  };
 }

@@ -57,7 +57,9 @@ export async function runSockets(
     `${deployment.base.replace('http', 'ws')}${WS_COACH_PATH}${lastId === null ? '' : `?lastEventId=${lastId}`}`;
 
   const open = (socket: Omit<Socket, 'ws'>, lastId: number | null): Promise<Socket> => {
-    const ws = new WebSocket(url(lastId), { headers: { cookie: people[socket.user]!.cookie, origin: deployment.origin } });
+    const ws = new WebSocket(url(lastId), {
+      headers: { cookie: people[socket.user]!.cookie, origin: deployment.origin },
+    });
     const full = { ...socket, ws };
     ws.on('message', (data) => {
       const message = JSON.parse(String(data)) as { id?: string; tradeId?: string };
@@ -104,7 +106,9 @@ export async function runSockets(
     if (wait > 1) await sleep(wait);
     const tradeId = `load-${k}`;
     sentAt.set(tradeId, performance.now());
-    inflight.push(load.services.events.raise(people[k % userCount]!.userId, 'coach.reflect', reflect(tradeId)));
+    inflight.push(
+      load.services.events.raise(people[k % userCount]!.userId, 'coach.reflect', reflect(tradeId)),
+    );
     if (k === Math.floor(total / 2)) {
       // A fifth of the clients lose their connection and come back with the last id they saw.
       const cut = sockets.filter((_, i) => i % 5 === 0);
@@ -128,7 +132,8 @@ export async function runSockets(
   await Promise.all(inflight);
   const expectedPerSocket = options.eventsPerUser;
   const settleBy = performance.now() + 20_000;
-  while (sockets.some((s) => s.ids.size < expectedPerSocket) && performance.now() < settleBy) await sleep(100);
+  while (sockets.some((s) => s.ids.size < expectedPerSocket) && performance.now() < settleBy)
+    await sleep(100);
   const runSeconds = (performance.now() - started) / 1000;
   const delivered = sockets.reduce((n, s) => n + Math.min(s.ids.size, expectedPerSocket), 0);
   for (const socket of sockets) socket.ws.terminate();

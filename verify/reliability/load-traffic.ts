@@ -30,4 +30,3 @@ export function tradesRequest(traders: SeededTrader[]) {
     return { path, cookie: trader.cookie };
   };
 }
-

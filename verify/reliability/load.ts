@@ -26,33 +26,54 @@ export async function runLoad(sections: Section[], options: LoadOptions): Promis
     const rps = 500;
     const seconds = options.ci ? 10 : 30;
 
-    await runSection(sections, `load: GET /api/trades at ${rps} rps for ${seconds} s over 100,000 stored trades`, async (s) => {
-      const { traders, seconds: seedSeconds, total } = await seedTrades(platform!, 100, 1000);
-      seeded.traders = traders;
-      s.figure('stored', { trades: total, traders: traders.length, biasTags: total, seedSeconds });
-      // Warm-up: connections, plans and caches, as a service that has been up for a while.
-      await runAtRate({ base: deployment!.base, ratePerSecond: 100, durationSeconds: 2, next: tradesRequest(traders) });
-      const before = await memoryOf(deployment!.metricsUrl);
-      const result = await runAtRate({
-        base: deployment!.base,
-        ratePerSecond: rps,
-        durationSeconds: seconds,
-        next: tradesRequest(traders),
-      });
-      s.figure('result', result);
-      s.figure('bffMemory', { before, after: await memoryOf(deployment!.metricsUrl) });
-      s.equal('no request failed (every answer 200)', result.errors, 0);
-      s.check(`p95 under the ${API_P95_BUDGET_MS} ms alert threshold`, result.latencyMs.p95 < API_P95_BUDGET_MS, result.latencyMs);
-      s.check('the offered rate was held (≥ 95 % of target)', result.achievedRps >= rps * 0.95, {
-        achievedRps: result.achievedRps,
-      });
-    });
+    await runSection(
+      sections,
+      `load: GET /api/trades at ${rps} rps for ${seconds} s over 100,000 stored trades`,
+      async (s) => {
+        const { traders, seconds: seedSeconds, total } = await seedTrades(platform!, 100, 1000);
+        seeded.traders = traders;
+        s.figure('stored', { trades: total, traders: traders.length, biasTags: total, seedSeconds });
+        // Warm-up: connections, plans and caches, as a service that has been up for a while.
+        await runAtRate({
+          bases: deployment!.bases,
+          ratePerSecond: 100,
+          durationSeconds: 2,
+          next: tradesRequest(traders),
+        });
+        const before = await memoryOf(deployment!.metricsUrl);
+        const result = await runAtRate({
+          bases: deployment!.bases,
+          ratePerSecond: rps,
+          durationSeconds: seconds,
+          next: tradesRequest(traders),
+        });
+        s.figure('result', result);
+        s.figure('bffMemory', { before, after: await memoryOf(deployment!.metricsUrl) });
+        s.equal('no request failed (every answer 200)', result.errors, 0);
+        s.check(
+          `p95 under the ${API_P95_BUDGET_MS} ms alert threshold`,
+          result.latencyMs.p95 < API_P95_BUDGET_MS,
+          result.latencyMs,
+        );
+        s.check('the offered rate was held (≥ 95 % of target)', result.achievedRps >= rps * 0.95, {
+          achievedRps: result.achievedRps,
+        });
+      },
+    );
 
     const sockets = options.ci ? 200 : 1000;
     await runSection(sections, `load: ${sockets} coach sockets receiving events`, async (s) => {
-      const result = await runSockets(deployment!, platform!, { sockets, eventsPerUser: options.ci ? 10 : 20, rate: 200 });
+      const result = await runSockets(deployment!, platform!, {
+        sockets,
+        eventsPerUser: options.ci ? 10 : 20,
+        rate: 200,
+      });
       s.figure('result', result);
-      s.equal('every event reached every socket of its user (a fifth reconnected mid-run)', result.missing, 0);
+      s.equal(
+        'every event reached every socket of its user (a fifth reconnected mid-run)',
+        result.missing,
+        0,
+      );
       s.equal('no event delivered twice to a socket', result.duplicates, 0);
     });
 

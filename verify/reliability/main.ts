@@ -21,7 +21,8 @@ const args = process.argv.slice(2);
 const ci = args.includes('--ci');
 const soak = args.includes('--soak');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-const selected = (name: string) => !only || name.toLowerCase().includes(only.toLowerCase());
+const selected = (name: string) =>
+  !only || only.split(',').some((part) => name.toLowerCase().includes(part.trim().toLowerCase()));
 
 /** Hard stop: the whole run never outlives this, whatever hangs. */
 const DEADLINE_MS = (soak ? 60 : ci ? 12 : 25) * 60_000;
@@ -37,7 +38,9 @@ async function main(): Promise<boolean> {
 
   const startedAt = new Date().toISOString();
   const logDir = mkdtempSync(join(tmpdir(), 'tt-verify-logs-'));
-  process.stderr.write(`reliability (${ci ? 'ci' : 'full'}${soak ? ' + soak' : ''}); child logs in ${logDir}\n`);
+  process.stderr.write(
+    `reliability (${ci ? 'ci' : 'full'}${soak ? ' + soak' : ''}); child logs in ${logDir}\n`,
+  );
   await restoreServices();
   const sections: Section[] = [];
 

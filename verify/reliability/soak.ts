@@ -43,14 +43,23 @@ export async function runSoak(
   const sample = async (minute: number) => {
     const bff = await memoryOf(deployment.metricsUrl);
     const worker = deployment.workerMetricsUrl ? await memoryOf(deployment.workerMetricsUrl) : undefined;
-    samples.push({ minute, bffHeapMb: bff.heapUsedMb, bffRssMb: bff.rssMb, workerHeapMb: worker?.heapUsedMb ?? null });
+    samples.push({
+      minute,
+      bffHeapMb: bff.heapUsedMb,
+      bffRssMb: bff.rssMb,
+      workerHeapMb: worker?.heapUsedMb ?? null,
+    });
   };
 
   await sample(0);
   for (let minute = 1; minute <= options.minutes; minute++) {
     const events = (async () => {
       for (let k = 0; k < 300; k++) {
-        await load.services.events.raise(traders[k % traders.length]!.userId, 'coach.reflect', reflect(eventsRaised++));
+        await load.services.events.raise(
+          traders[k % traders.length]!.userId,
+          'coach.reflect',
+          reflect(eventsRaised++),
+        );
         await sleep(200);
       }
     })();
@@ -66,7 +75,12 @@ export async function runSoak(
           })
         : Promise.resolve();
     const [traffic] = await Promise.all([
-      runAtRate({ base: deployment.base, ratePerSecond: 50, durationSeconds: 60, next: tradesRequest(traders) }),
+      runAtRate({
+        bases: deployment.bases,
+        ratePerSecond: 50,
+        durationSeconds: 60,
+        next: tradesRequest(traders),
+      }),
       events,
       anImport,
     ]);
@@ -83,7 +97,10 @@ export async function runSoak(
   const workerGrowth = perHour('workerHeapMb');
   section.figure('requests', requests);
   section.figure('errors', errors);
-  section.figure('p95ByMinuteMs', minutes.map((m) => m.latencyMs.p95));
+  section.figure(
+    'p95ByMinuteMs',
+    minutes.map((m) => m.latencyMs.p95),
+  );
   section.figure('latencyMs', latencySummary(minutes.map((m) => m.latencyMs.p95)));
   section.figure('eventsRaised', eventsRaised);
   section.figure('imports', imports);
@@ -93,7 +110,11 @@ export async function runSoak(
     workerGrowthMbPerHourSecondHalf: workerGrowth,
   });
   section.equal('no request failed over the soak', errors, 0);
-  section.check('every import during the soak succeeded', imports.every((s) => s === 'succeeded'), imports);
+  section.check(
+    'every import during the soak succeeded',
+    imports.every((s) => s === 'succeeded'),
+    imports,
+  );
   // A service that leaks a few hundred bytes per request climbs tens of MB an hour at this rate.
   section.check('BFF heap flat in the second half (< 32 MB/h)', bffGrowth < 32, { bffGrowth });
   section.check('worker heap flat in the second half (< 32 MB/h)', workerGrowth < 32, { workerGrowth });

@@ -25,9 +25,16 @@ export async function send(client: TestClient, request: InjectOptions): Promise<
 
 /** Values of the owner's that must never appear in an answer to someone else. */
 export function privateMarkers(owner: Trader): string[] {
-  return [owner.email, owner.userId, owner.tradeId, owner.importId, owner.auditId, owner.simulationId, owner.digestId, owner.sessionId].filter(
-    (v): v is string => typeof v === 'string' && v.length > 0,
-  );
+  return [
+    owner.email,
+    owner.userId,
+    owner.tradeId,
+    owner.importId,
+    owner.auditId,
+    owner.simulationId,
+    owner.digestId,
+    owner.sessionId,
+  ].filter((v): v is string => typeof v === 'string' && v.length > 0);
 }
 
 /** The owner's markers found in an answer, ignoring what the request itself carried (a problem's `instance` echoes the path). */
@@ -82,10 +89,14 @@ export async function authorizationMatrix(
       const res = await anonymous(aut).request(request);
       const leaks = leakedMarkers(owner, request, res.body);
       rows.push({ route: key, access: 'external', anonymous: res.statusCode });
-      section.check(`${key}: external route answers without a 5xx and leaks nothing`, res.statusCode < 500 && leaks.length === 0, {
-        status: res.statusCode,
-        leaks,
-      });
+      section.check(
+        `${key}: external route answers without a 5xx and leaks nothing`,
+        res.statusCode < 500 && leaks.length === 0,
+        {
+          status: res.statusCode,
+          leaks,
+        },
+      );
       continue;
     }
     const spec = specOf(route, files);
@@ -99,16 +110,31 @@ export async function authorizationMatrix(
       // Anyone may call it, signed in or not; what it answers a caller is the caller's business.
       const signedIn = await send(prepared.client, request);
       rows.push({ route: key, access: 'public', anonymous: anon.statusCode, signedIn: signedIn.statusCode });
-      section.check(`${key}: open to anonymous callers`, anon.statusCode < 500 && ![401, 403].includes(anon.statusCode), { status: anon.statusCode });
-      section.check(`${key}: open to signed-in callers`, signedIn.statusCode < 500 && ![401, 403].includes(signedIn.statusCode), { status: signedIn.statusCode });
+      section.check(
+        `${key}: open to anonymous callers`,
+        anon.statusCode < 500 && ![401, 403].includes(anon.statusCode),
+        { status: anon.statusCode },
+      );
+      section.check(
+        `${key}: open to signed-in callers`,
+        signedIn.statusCode < 500 && ![401, 403].includes(signedIn.statusCode),
+        { status: signedIn.statusCode },
+      );
       continue;
     }
     const asOther = await send(other.client, request);
     const leaks = leakedMarkers(prepared, request, asOther.body);
     // The owner's own call last: it may consume or change what it names.
-    const ownerTarget = key === 'DELETE /api/auth/sessions/:id' ? await secondSession(aut, prepared) : prepared;
+    const ownerTarget =
+      key === 'DELETE /api/auth/sessions/:id' ? await secondSession(aut, prepared) : prepared;
     const asOwner = await send(prepared.client, spec.request(ownerTarget));
-    rows.push({ route: key, access: spec.access, anonymous: anon.statusCode, otherUser: asOther.statusCode, owner: asOwner.statusCode });
+    rows.push({
+      route: key,
+      access: spec.access,
+      anonymous: anon.statusCode,
+      otherUser: asOther.statusCode,
+      owner: asOwner.statusCode,
+    });
 
     section.equal(`${key}: anonymous → 401`, anon.statusCode, 401);
     if (spec.access === 'owned') {
@@ -116,7 +142,9 @@ export async function authorizationMatrix(
         status: asOther.statusCode,
       });
     } else {
-      section.check(`${key}: another user → no 5xx`, asOther.statusCode < 500, { status: asOther.statusCode });
+      section.check(`${key}: another user → no 5xx`, asOther.statusCode < 500, {
+        status: asOther.statusCode,
+      });
     }
     section.check(`${key}: nothing of the owner's in another user's answer`, leaks.length === 0, { leaks });
     section.check(`${key}: owner → allowed`, accessOk(spec, asOwner.statusCode), {
@@ -130,7 +158,12 @@ export async function authorizationMatrix(
 
 async function disposableOwner(aut: AppUnderTest, kind: 'plain' | 'with-binance'): Promise<Trader> {
   const trader = await newTrader(aut);
-  if (kind === 'with-binance') await connectBinance(aut.sandbox, trader.client, `sbx_sk_${Math.random().toString(36).slice(2)}disposable`);
+  if (kind === 'with-binance')
+    await connectBinance(
+      aut.sandbox,
+      trader.client,
+      `sbx_sk_${Math.random().toString(36).slice(2)}disposable`,
+    );
   return trader;
 }
 
@@ -142,7 +175,13 @@ async function secondSession(aut: AppUnderTest, owner: Trader): Promise<Trader> 
 
 async function newTraderSession(aut: AppUnderTest, owner: Trader): Promise<string> {
   const client = anonymous(aut);
-  await send(client, { method: 'POST', url: '/api/auth/login', payload: { email: owner.email, password: owner.password } });
-  const sessions = (await client.request({ method: 'GET', url: '/api/auth/sessions' })).json() as { items: { id: string; current: boolean }[] };
+  await send(client, {
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email: owner.email, password: owner.password },
+  });
+  const sessions = (await client.request({ method: 'GET', url: '/api/auth/sessions' })).json() as {
+    items: { id: string; current: boolean }[];
+  };
   return sessions.items.find((s) => s.current)!.id;
 }

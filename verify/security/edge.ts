@@ -5,7 +5,8 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ROOT, freePort, waitFor } from '../lib/processes';
+import { createServer } from 'node:net';
+import { ROOT, waitFor } from '../lib/processes';
 import type { ObservedResponse } from './observatory/observatory';
 
 /**
@@ -18,7 +19,10 @@ export interface Edge {
   httpBase: string;
   httpsBase: string;
   hostname: string;
-  fetch(url: string, options?: { method?: string; headers?: Record<string, string> }): Promise<ObservedResponse>;
+  fetch(
+    url: string,
+    options?: { method?: string; headers?: Record<string, string> },
+  ): Promise<ObservedResponse>;
   close(): Promise<void>;
 }
 
@@ -40,14 +44,23 @@ export function siteBlocks(caddyfile: string): string {
   return lines.slice(end + 1).join('\n');
 }
 
+/** True when nothing listens on 127.0.0.1:`port`. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** The standard ports: Caddy's HTTP→HTTPS redirect names no port, so the edge must own 80 and 443 (on 127.0.0.1 only). */
+export const edgePortsFree = async () => (await portFree(80)) && (await portFree(443));
+
 export async function startEdge(upstream: string): Promise<Edge> {
   const dir = mkdtempSync(join(tmpdir(), 'tt-verify-edge-'));
-  const [httpPort, httpsPort] = [await freePort(), await freePort()];
   const site = siteBlocks(readFileSync(join(ROOT, 'infra/Caddyfile'), 'utf8'));
   const config = [
     '{',
-    `\thttp_port ${httpPort}`,
-    `\thttps_port ${httpsPort}`,
     '\tdefault_bind 127.0.0.1',
     '\tlocal_certs',
     '\tskip_install_trust',
@@ -72,7 +85,7 @@ export async function startEdge(upstream: string): Promise<Edge> {
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const rootCert = join(dir, 'data/caddy/pki/authorities/local/root.crt');
-  const httpsBase = `https://localhost:${httpsPort}`;
+  const httpsBase = 'https://localhost';
   let ca: string | undefined;
   const fetchVia = (url: string, options: { method?: string; headers?: Record<string, string> } = {}) =>
     observe(url, options, ca);
@@ -91,7 +104,7 @@ export async function startEdge(upstream: string): Promise<Edge> {
     throw new Error(`${(error as Error).message}; caddy said: ${stderr}`);
   }
   return {
-    httpBase: `http://localhost:${httpPort}`,
+    httpBase: 'http://localhost',
     httpsBase,
     hostname: 'localhost',
     fetch: fetchVia,
@@ -117,7 +130,10 @@ export function observe(
       target,
       {
         method: options.method ?? 'GET',
-        headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', ...options.headers },
+        headers: {
+          accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+          ...options.headers,
+        },
         ...(https ? { ca, servername: target.hostname, rejectUnauthorized: true } : {}),
         timeout: 15_000,
       },
@@ -130,7 +146,13 @@ export function observe(
             const name = res.rawHeaders[i]!.toLowerCase();
             headers.set(name, [...(headers.get(name) ?? []), res.rawHeaders[i + 1]!]);
           }
-          resolve({ url: target, status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8'), verified: true });
+          resolve({
+            url: target,
+            status: res.statusCode ?? 0,
+            headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+            verified: true,
+          });
         });
       },
     );

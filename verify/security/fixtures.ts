@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createTestClient, mutationHeaders, signUpAndLogIn, type TestClient } from '../../apps/bff/src/modules/auth/auth.test-support';
+import {
+  createTestClient,
+  mutationHeaders,
+  signUpAndLogIn,
+  type TestClient,
+} from '../../apps/bff/src/modules/auth/auth.test-support';
 import { connectSandboxCoinbase, importAndWait } from '../../apps/bff/src/test-support/sandbox-broker';
 import { waitFor } from '../lib/processes';
 import type { AppUnderTest } from './app-under-test';
@@ -34,7 +39,10 @@ export function nextIp(): string {
   return ip;
 }
 
-export async function newTrader(aut: AppUnderTest, password = `pw-${randomBytes(9).toString('base64url')}-Aa1!`): Promise<Trader> {
+export async function newTrader(
+  aut: AppUnderTest,
+  password = `pw-${randomBytes(9).toString('base64url')}-Aa1!`,
+): Promise<Trader> {
   const ip = nextIp();
   const { client, userId, email } = await signUpAndLogIn(aut.app, { password, remoteAddress: ip });
   const sessions = (await client.request({ method: 'GET', url: '/api/auth/sessions' })).json() as {
@@ -72,15 +80,20 @@ export async function tradingOwner(aut: AppUnderTest, binanceSecret: string): Pr
   await connectSandboxCoinbase(client, 'demo');
   await connectBinance(aut.sandbox, client, binanceSecret);
   const run = await importAndWait(client, 240_000);
-  if (run.status !== 'succeeded') throw new Error(`owner import ended ${String(run.status)}: ${String(run.error)}`);
+  if (run.status !== 'succeeded')
+    throw new Error(`owner import ended ${String(run.status)}: ${String(run.error)}`);
   owner.importId = String(run.id);
   // A trade old enough for a three-day horizon to have passed, so that its simulation can be computed.
   const until = new Date(Date.now() - 7 * 86_400_000).toISOString();
-  const trades = (await client.request({ method: 'GET', url: `/api/trades?limit=5&until=${until}` })).json() as {
+  const trades = (
+    await client.request({ method: 'GET', url: `/api/trades?limit=5&until=${until}` })
+  ).json() as {
     items: { id: string }[];
   };
   owner.tradeId = trades.items[0]?.id;
-  const audit = (await client.request({ method: 'GET', url: '/api/audit' })).json() as { items: { id: string }[] };
+  const audit = (await client.request({ method: 'GET', url: '/api/audit' })).json() as {
+    items: { id: string }[];
+  };
   owner.auditId = audit.items[0]?.id;
   const simulation = await client.request({
     method: 'POST',
@@ -89,16 +102,25 @@ export async function tradingOwner(aut: AppUnderTest, binanceSecret: string): Pr
     payload: { tradeId: owner.tradeId, horizonDays: 3 },
   });
   owner.simulationId = (simulation.json() as { id?: string }).id;
-  if (!owner.simulationId) throw new Error(`simulation answered ${simulation.statusCode}: ${simulation.body}`);
-  const digest = await client.request({ method: 'POST', url: '/api/digests/weekly', headers: await mutationHeaders(client), payload: {} });
+  if (!owner.simulationId)
+    throw new Error(`simulation answered ${simulation.statusCode}: ${simulation.body}`);
+  const digest = await client.request({
+    method: 'POST',
+    url: '/api/digests/weekly',
+    headers: await mutationHeaders(client),
+    payload: {},
+  });
   if (digest.statusCode === 202) {
     await waitFor(
       'the weekly digest',
-      async () => (await client.request({ method: 'GET', url: '/api/digests/weekly/latest' })).statusCode === 200,
+      async () =>
+        (await client.request({ method: 'GET', url: '/api/digests/weekly/latest' })).statusCode === 200,
       60_000,
       200,
     ).catch(() => undefined);
-    const list = (await client.request({ method: 'GET', url: '/api/digests' })).json() as { items?: { id: string }[] };
+    const list = (await client.request({ method: 'GET', url: '/api/digests' })).json() as {
+      items?: { id: string }[];
+    };
     owner.digestId = list.items?.[0]?.id;
   }
   return owner;

@@ -6,7 +6,11 @@ import type { RunningSandbox } from '../../apps/bff/src/test-support/sandbox-bro
  * Connects Binance with a read-only sandbox API key (registered at the exchange first, as a trader
  * creates it there); the secret is what the scans look for.
  */
-export async function connectBinance(sandbox: RunningSandbox, client: TestClient, apiSecret: string): Promise<void> {
+export async function connectBinance(
+  sandbox: RunningSandbox,
+  client: TestClient,
+  apiSecret: string,
+): Promise<void> {
   const apiKey = `verify-read-only-${randomBytes(6).toString('hex')}`;
   sandbox.binanceKeys.register(apiKey, apiSecret);
   const res = await client.request({

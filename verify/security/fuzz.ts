@@ -13,10 +13,15 @@ export function problemViolation(res: LightMyRequestResponse, external: boolean)
   if (res.statusCode >= 500) return `status ${res.statusCode}`;
   if (external || res.statusCode < 400) return null;
   const type = String(res.headers['content-type'] ?? '');
-  if (!type.startsWith('application/problem+json')) return `error ${res.statusCode} as ${type || 'no content type'}`;
+  if (!type.startsWith('application/problem+json'))
+    return `error ${res.statusCode} as ${type || 'no content type'}`;
   try {
     const problem = JSON.parse(res.body) as { type?: unknown; title?: unknown; status?: unknown };
-    if (typeof problem.type !== 'string' || typeof problem.title !== 'string' || problem.status !== res.statusCode)
+    if (
+      typeof problem.type !== 'string' ||
+      typeof problem.title !== 'string' ||
+      problem.status !== res.statusCode
+    )
       return `problem without type/title/status: ${res.body.slice(0, 120)}`;
   } catch {
     return `problem body is not JSON: ${res.body.slice(0, 120)}`;
@@ -25,7 +30,10 @@ export function problemViolation(res: LightMyRequestResponse, external: boolean)
 }
 
 const text = fc.string({ unit: 'grapheme', maxLength: 40 });
-const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 });
+const printable = fc.string({
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  maxLength: 60,
+});
 const nasty = fc.constantFrom(
   '',
   ' ',
@@ -50,10 +58,58 @@ const nasty = fc.constantFrom(
 );
 const value = fc.oneof(text, nasty, fc.integer().map(String));
 const segment = fc.oneof(value, fc.uuid()).map((v) => encodeURIComponent(v) || 'x');
-const query = fc.dictionary(fc.oneof(fc.constantFrom('limit', 'cursor', 'since', 'until', 'symbol', 'side', 'label', 'status', 'broker', 'from', 'to', 'lastEventId', 'code', 'state', 'error', '__proto__', 'a[b]'), printable), fc.oneof(value, fc.array(value, { maxLength: 3 })), { maxKeys: 5 });
+const query = fc.dictionary(
+  fc.oneof(
+    fc.constantFrom(
+      'limit',
+      'cursor',
+      'since',
+      'until',
+      'symbol',
+      'side',
+      'label',
+      'status',
+      'broker',
+      'from',
+      'to',
+      'lastEventId',
+      'code',
+      'state',
+      'error',
+      '__proto__',
+      'a[b]',
+    ),
+    printable,
+  ),
+  fc.oneof(value, fc.array(value, { maxLength: 3 })),
+  { maxKeys: 5 },
+);
 const jsonBody = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
-  fc.dictionary(fc.constantFrom('email', 'password', 'kind', 'params', 'tradeId', 'symbol', 'horizonDays', 'since', 'timeZone', 'tone', 'apiKey', 'apiSecret', 'currentPassword', 'newPassword', 'to', 'active', '__proto__', 'constructor'), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }),
+  fc.dictionary(
+    fc.constantFrom(
+      'email',
+      'password',
+      'kind',
+      'params',
+      'tradeId',
+      'symbol',
+      'horizonDays',
+      'since',
+      'timeZone',
+      'tone',
+      'apiKey',
+      'apiSecret',
+      'currentPassword',
+      'newPassword',
+      'to',
+      'active',
+      '__proto__',
+      'constructor',
+    ),
+    fc.jsonValue({ maxDepth: 3 }),
+    { maxKeys: 6 },
+  ),
 );
 const contentType = fc.constantFrom(
   'application/json',
@@ -66,7 +122,22 @@ const contentType = fc.constantFrom(
   'application/json; charset=latin1',
   'garbage/type',
 );
-const headerName = fc.constantFrom('accept', 'accept-language', 'idempotency-key', 'x-request-id', 'if-none-match', 'range', 'x-forwarded-for', 'x-forwarded-proto', 'user-agent', 'referer', 'x-http-method-override', 'upgrade', 'sec-fetch-site', 'authorization');
+const headerName = fc.constantFrom(
+  'accept',
+  'accept-language',
+  'idempotency-key',
+  'x-request-id',
+  'if-none-match',
+  'range',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'user-agent',
+  'referer',
+  'x-http-method-override',
+  'upgrade',
+  'sec-fetch-site',
+  'authorization',
+);
 const headers = fc.dictionary(headerName, printable, { maxKeys: 4 });
 
 interface FuzzCase {
@@ -99,10 +170,14 @@ function caseFor(route: RegisteredRoute) {
 
 function toRequest(route: RegisteredRoute, c: FuzzCase, session: PooledSession | undefined): InjectOptions {
   const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(c.query)) for (const one of Array.isArray(v) ? v : [v]) qs.append(k, one);
+  for (const [k, v] of Object.entries(c.query))
+    for (const one of Array.isArray(v) ? v : [v]) qs.append(k, one);
   const url = `${c.path}${qs.size > 0 ? `?${qs.toString()}` : ''}`;
   const mutating = route.method !== 'GET';
-  const cookies = [session ? `__Host-tt_session=${session.token}` : '', c.withCsrf && session ? `__Host-tt_csrf=${session.csrf}` : ''].filter(Boolean);
+  const cookies = [
+    session ? `__Host-tt_session=${session.token}` : '',
+    c.withCsrf && session ? `__Host-tt_csrf=${session.csrf}` : '',
+  ].filter(Boolean);
   return {
     method: route.method as InjectOptions['method'],
     url,
@@ -123,13 +198,21 @@ function toRequest(route: RegisteredRoute, c: FuzzCase, session: PooledSession |
  * or anonymously. The property: no 5xx, and every error is problem+json. A failure is shrunk to
  * its smallest form and reported with the seed that reproduces it.
  */
-export async function fuzzEveryRoute(section: Section, aut: AppUnderTest, routes: RegisteredRoute[], numRuns: number): Promise<void> {
+export async function fuzzEveryRoute(
+  section: Section,
+  aut: AppUnderTest,
+  routes: RegisteredRoute[],
+  numRuns: number,
+): Promise<void> {
   const pool = await sessionPool(aut, 20);
   const seed = Number(process.env.VERIFY_FUZZ_SEED ?? Date.now() % 2 ** 31);
   let requests = 0;
   for (const route of routes) {
     const external = isExternal(route.url);
-    const fresh = route.url === '/api/auth/logout' || route.url.startsWith('/api/auth/sessions/') || route.url === '/api/me';
+    const fresh =
+      route.url === '/api/auth/logout' ||
+      route.url.startsWith('/api/auth/sessions/') ||
+      route.url === '/api/me';
     const result = await fc.check(
       fc.asyncProperty(caseFor(route), async (c) => {
         const session = c.asUser ? (fresh ? await pool.fresh() : pool.next()) : undefined;
@@ -140,9 +223,18 @@ export async function fuzzEveryRoute(section: Section, aut: AppUnderTest, routes
       }),
       { numRuns, seed },
     );
-    section.check(`${routeKey(route)}: no 5xx, every error a problem (${numRuns} random requests)`, !result.failed, result.failed
-      ? { seed: result.seed, path: result.counterexamplePath, counterexample: JSON.stringify(result.counterexample)?.slice(0, 800), error: String(result.errorInstance).slice(0, 300) }
-      : undefined);
+    section.check(
+      `${routeKey(route)}: no 5xx, every error a problem (${numRuns} random requests)`,
+      !result.failed,
+      result.failed
+        ? {
+            seed: result.seed,
+            path: result.counterexamplePath,
+            counterexample: JSON.stringify(result.counterexample)?.slice(0, 800),
+            error: String(result.errorInstance).slice(0, 300),
+          }
+        : undefined,
+    );
   }
   section.figure('requests', requests);
   section.figure('seed', seed);

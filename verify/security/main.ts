@@ -35,7 +35,8 @@ import { storedXss } from './xss';
 const args = process.argv.slice(2);
 const ci = args.includes('--ci');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-const selected = (name: string) => !only || name.toLowerCase().includes(only.toLowerCase());
+const selected = (name: string) =>
+  !only || only.split(',').some((part) => name.toLowerCase().includes(part.trim().toLowerCase()));
 const DEADLINE_MS = (ci ? 10 : 20) * 60_000;
 
 async function main(): Promise<boolean> {
@@ -65,27 +66,41 @@ async function main(): Promise<boolean> {
       s.figure('routes', routes.map(routeKey));
       owner = await tradingOwner(app, binanceSecret);
       other = await newTrader(app);
-      s.check('the owner has an imported, tagged history to protect', !!owner.tradeId && !!owner.importId, { tradeId: owner.tradeId });
+      s.check('the owner has an imported, tagged history to protect', !!owner.tradeId && !!owner.importId, {
+        tradeId: owner.tradeId,
+      });
     });
     if (!owner || !other) throw new Error('the fixtures could not be set up');
     const o = owner;
     const b = other;
 
-    await section('authorization matrix: every route × anonymous, another user, the owner', (s) => authorizationMatrix(s, app, routes, o, b));
+    await section('authorization matrix: every route × anonymous, another user, the owner', (s) =>
+      authorizationMatrix(s, app, routes, o, b),
+    );
     await section('CSRF on every mutating route', (s) => csrfOnEveryMutation(s, app, routes));
     await section('cookie flags', (s) => cookieFlags(s, app));
     await section('session fixation', (s) => sessionFixation(s, app));
     await section('session revocation (HTTP and WebSocket)', (s) => sessionRevocation(s, app));
-    await section('response headers: Mozilla HTTP Observatory through the production edge', (s) => observatoryScan(s, app.base));
-    await section(`fuzzing every route (fast-check, ${ci ? 15 : 100} cases each)`, (s) => fuzzEveryRoute(s, app, routes, ci ? 15 : 100));
+    await section('response headers: Mozilla HTTP Observatory through the production edge', (s) =>
+      observatoryScan(s, app.base),
+    );
+    await section(`fuzzing every route (fast-check, ${ci ? 15 : 100} cases each)`, (s) =>
+      fuzzEveryRoute(s, app, routes, ci ? 15 : 100),
+    );
     await section('oversized and malformed bodies', (s) => hostileBodies(s, app, routes));
     await section('path traversal on static files', (s) => pathTraversal(s, app));
     await section('SQL injection in every string parameter', (s) => sqlInjection(s, app, routes, o));
     await section('stored XSS in journal notes', (s) => storedXss(s, app, o));
     await section('OAuth state and PKCE misuse', (s) => oauthMisuse(s, app));
-    await section('HMAC boundary of the running ML service (replay, skew, tamper)', (s) => hmacBoundary(s, app.ml));
+    await section('HMAC boundary of the running ML service (replay, skew, tamper)', (s) =>
+      hmacBoundary(s, app.ml),
+    );
     await section('secrets in logs, database and Redis after connect, import and refresh', async (s) => {
-      s.check('the OAuth token was refreshed (rotated) before the scan', await forceTokenRefresh(app, o), undefined);
+      s.check(
+        'the OAuth token was refreshed (rotated) before the scan',
+        await forceTokenRefresh(app, o),
+        undefined,
+      );
       const secrets: Secret[] = [
         { what: 'the Binance API secret', value: binanceSecret },
         { what: "the owner's password", value: o.password },
@@ -114,16 +129,26 @@ async function main(): Promise<boolean> {
 async function forceTokenRefresh(aut: AppUnderTest, owner: Trader): Promise<boolean> {
   const db = aut.platform.database.db;
   const sealed = async () =>
-    ((await db.execute(sql`select encode(access_enc, 'hex') as access from broker_connections where user_id = ${owner.userId} and broker = 'coinbase'`)) as unknown as { rows: { access: string }[] }).rows[0]?.access;
+    (
+      (await db.execute(
+        sql`select encode(access_enc, 'hex') as access from broker_connections where user_id = ${owner.userId} and broker = 'coinbase'`,
+      )) as unknown as { rows: { access: string }[] }
+    ).rows[0]?.access;
   await waitFor(
     'no import running for the owner',
     async () =>
-      ((await db.execute(sql`select count(*)::int as n from import_runs where user_id = ${owner.userId} and status in ('queued', 'running')`)) as unknown as { rows: { n: number }[] }).rows[0]!.n === 0,
+      (
+        (await db.execute(
+          sql`select count(*)::int as n from import_runs where user_id = ${owner.userId} and status in ('queued', 'running')`,
+        )) as unknown as { rows: { n: number }[] }
+      ).rows[0]!.n === 0,
     240_000,
     250,
   );
   const before = await sealed();
-  await db.execute(sql`update broker_connections set expires_at = now() - interval '1 hour' where user_id = ${owner.userId} and broker = 'coinbase'`);
+  await db.execute(
+    sql`update broker_connections set expires_at = now() - interval '1 hour' where user_id = ${owner.userId} and broker = 'coinbase'`,
+  );
   await importAndWait(owner.client, 240_000);
   return before !== undefined && (await sealed()) !== before;
 }

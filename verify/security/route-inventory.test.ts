@@ -49,7 +49,14 @@ describe('routeInventory', () => {
     await app.ready();
     const keys = routeInventory(app).map((r) => `${r.method} ${r.url}`);
     expect(keys.sort()).toEqual(
-      ['DELETE /api/a/:id', 'GET /*', 'GET /api/a', 'GET /scope/x', 'PATCH /api/a/:id/b', 'POST /api/a'].sort(),
+      [
+        'DELETE /api/a/:id',
+        'GET /*',
+        'GET /api/a',
+        'GET /scope/x',
+        'PATCH /api/a/:id/b',
+        'POST /api/a',
+      ].sort(),
     );
     await app.close();
   });

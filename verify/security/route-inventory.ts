@@ -27,7 +27,10 @@ export function parseRouteTree(tree: string): RegisteredRoute[] {
     const path = depth === 0 && !segment.startsWith('/') ? `/${segment}` : (stack[depth - 1] ?? '') + segment;
     stack[depth] = path;
     stack.length = depth + 1;
-    for (const method of (match.groups.methods ?? '').split(',').map((m) => m.trim()).filter(Boolean)) {
+    for (const method of (match.groups.methods ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean)) {
       routes.push({ method, url: path });
     }
   }

@@ -18,9 +18,15 @@ export async function sessionPool(aut: AppUnderTest, size: number) {
   const make = async (): Promise<PooledSession> => {
     const [row] = await aut.platform.database.db
       .insert(users)
-      .values({ email: `pool-${randomBytes(6).toString('hex')}@example.com`, passwordHash: 'verify:no-login' })
+      .values({
+        email: `pool-${randomBytes(6).toString('hex')}@example.com`,
+        passwordHash: 'verify:no-login',
+      })
       .returning({ id: users.id });
-    const session = await aut.services.identity.sessions.create(row!.id, { ip: '127.0.0.1', userAgent: 'verify' });
+    const session = await aut.services.identity.sessions.create(row!.id, {
+      ip: '127.0.0.1',
+      userAgent: 'verify',
+    });
     return { userId: row!.id, token: session.token, csrf: randomBytes(32).toString('base64url') };
   };
   const sessions = await Promise.all(Array.from({ length: size }, make));

@@ -1,7 +1,11 @@
 import WebSocket from 'ws';
 import type { InjectOptions } from 'fastify';
 import { WS_COACH_PATH, WsCloseCode } from '@tt/shared';
-import { createTestClient, mutationHeaders, TEST_ORIGIN } from '../../apps/bff/src/modules/auth/auth.test-support';
+import {
+  createTestClient,
+  mutationHeaders,
+  TEST_ORIGIN,
+} from '../../apps/bff/src/modules/auth/auth.test-support';
 import type { Section } from '../lib/report';
 import type { AppUnderTest } from './app-under-test';
 import { anonymous, newTrader, nextIp } from './fixtures';
@@ -28,10 +32,16 @@ function attributes(cookie: string) {
  * problem+json before its handler runs, for a signed-in owner whose request lacks the token,
  * carries a wrong one, comes from a foreign Origin, or is marked cross-site by the browser.
  */
-export async function csrfOnEveryMutation(section: Section, aut: AppUnderTest, routes: RegisteredRoute[]): Promise<void> {
+export async function csrfOnEveryMutation(
+  section: Section,
+  aut: AppUnderTest,
+  routes: RegisteredRoute[],
+): Promise<void> {
   const owner = await newTrader(aut);
   const token = await owner.client.csrf();
-  const mutating = routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && !isExternal(r.url));
+  const mutating = routes.filter(
+    (r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && !isExternal(r.url),
+  );
   const attacks: [string, Record<string, string>][] = [
     ['no X-CSRF-Token', { origin: TEST_ORIGIN }],
     ['wrong X-CSRF-Token', { origin: TEST_ORIGIN, 'x-csrf-token': `${token.slice(0, -2)}xx` }],
@@ -42,18 +52,32 @@ export async function csrfOnEveryMutation(section: Section, aut: AppUnderTest, r
   let cases = 0;
   for (const route of mutating) {
     const spec = ROUTES[routeKey(route)];
-    const request: InjectOptions = spec ? spec.request(owner) : { method: route.method as 'POST', url: route.url, payload: {} };
+    const request: InjectOptions = spec
+      ? spec.request(owner)
+      : { method: route.method as 'POST', url: route.url, payload: {} };
     for (const [name, headers] of attacks) {
-      const res = await owner.client.request({ ...request, headers: { ...(request.headers as object), ...headers } });
-      cases++;
-      section.check(`${routeKey(route)}: ${name} → 403 problem`, res.statusCode === 403 && String(res.headers['content-type']).startsWith('application/problem+json') && /CSRF/.test(res.body), {
-        status: res.statusCode,
-        body: res.body.slice(0, 200),
+      const res = await owner.client.request({
+        ...request,
+        headers: { ...(request.headers as object), ...headers },
       });
+      cases++;
+      section.check(
+        `${routeKey(route)}: ${name} → 403 problem`,
+        res.statusCode === 403 &&
+          String(res.headers['content-type']).startsWith('application/problem+json') &&
+          /CSRF/.test(res.body),
+        {
+          status: res.statusCode,
+          body: res.body.slice(0, 200),
+        },
+      );
     }
     // The cookie half of the double submit: a token in the header with no cookie at all.
     const cookieless = createTestClient(aut.app, { remoteAddress: nextIp() });
-    const res = await cookieless.request({ ...request, headers: { ...(request.headers as object), origin: TEST_ORIGIN, 'x-csrf-token': token } });
+    const res = await cookieless.request({
+      ...request,
+      headers: { ...(request.headers as object), origin: TEST_ORIGIN, 'x-csrf-token': token },
+    });
     cases++;
     section.equal(`${routeKey(route)}: token without its cookie → 403`, res.statusCode, 403);
   }
@@ -77,7 +101,10 @@ export async function cookieFlags(section: Section, aut: AppUnderTest): Promise<
   ];
   const session = found.filter((c) => c.name === SESSION);
   const csrf = found.filter((c) => c.name === CSRF);
-  section.check('login sets the session cookie', session.some((c) => c.at === 'POST /api/auth/login' && c.value !== ''));
+  section.check(
+    'login sets the session cookie',
+    session.some((c) => c.at === 'POST /api/auth/login' && c.value !== ''),
+  );
   section.check('GET /api/auth/csrf sets the CSRF cookie', csrf.length > 0);
   for (const c of found) {
     const where = `${c.name} (${c.at})`;
@@ -89,14 +116,27 @@ export async function cookieFlags(section: Section, aut: AppUnderTest): Promise<
       section.check(`${where}: HttpOnly`, c.attrs.has('httponly'));
       section.equal(`${where}: SameSite=Lax`, c.attrs.get('samesite')?.toLowerCase(), 'lax');
     } else {
-      section.check(`${where}: SameSite Lax or Strict`, ['lax', 'strict'].includes(c.attrs.get('samesite')?.toLowerCase() ?? ''));
+      section.check(
+        `${where}: SameSite Lax or Strict`,
+        ['lax', 'strict'].includes(c.attrs.get('samesite')?.toLowerCase() ?? ''),
+      );
       // Readable by the page by design (double submit); it grants nothing without the session.
       section.check(`${where}: not HttpOnly (the page echoes it)`, !c.attrs.has('httponly'));
     }
   }
   const cleared = session.find((c) => c.at === 'POST /api/auth/logout');
-  section.check('logout clears the session cookie (expired, same flags)', !!cleared && (cleared.value === '' || /1970/.test(cleared.attrs.get('expires') ?? '') || cleared.attrs.get('max-age') === '0'), cleared);
-  section.figure('cookies', found.map((c) => ({ at: c.at, name: c.name, attributes: [...c.attrs.keys()] })));
+  section.check(
+    'logout clears the session cookie (expired, same flags)',
+    !!cleared &&
+      (cleared.value === '' ||
+        /1970/.test(cleared.attrs.get('expires') ?? '') ||
+        cleared.attrs.get('max-age') === '0'),
+    cleared,
+  );
+  section.figure(
+    'cookies',
+    found.map((c) => ({ at: c.at, name: c.name, attributes: [...c.attrs.keys()] })),
+  );
 }
 
 /** A cookie the browser held before signing in is never the session after it. */
@@ -107,11 +147,19 @@ export async function sessionFixation(section: Section, aut: AppUnderTest): Prom
   await victim.csrf();
   victim.cookies.set(SESSION, planted);
   const trader = await newTrader(aut);
-  const login = await send(victim, { method: 'POST', url: '/api/auth/login', payload: { email: trader.email, password: trader.password } });
+  const login = await send(victim, {
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email: trader.email, password: trader.password },
+  });
   const issued = victim.cookies.get(SESSION);
   section.equal('login answers 200 with a planted cookie present', login.statusCode, 200);
   section.check('login issues a new session token, not the planted one', !!issued && issued !== planted);
-  const withPlanted = await aut.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: `${SESSION}=${planted}` } });
+  const withPlanted = await aut.app.inject({
+    method: 'GET',
+    url: '/api/auth/me',
+    headers: { cookie: `${SESSION}=${planted}` },
+  });
   section.equal('the planted value is not a session after login', withPlanted.statusCode, 401);
 
   // 2. A real session of the attacker's own, planted in the victim's browser before the victim signs in.
@@ -120,18 +168,33 @@ export async function sessionFixation(section: Section, aut: AppUnderTest): Prom
   await browser.csrf();
   browser.cookies.set(SESSION, attacker.sessionToken);
   const victimAccount = await newTrader(aut);
-  await send(browser, { method: 'POST', url: '/api/auth/login', payload: { email: victimAccount.email, password: victimAccount.password } });
+  await send(browser, {
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email: victimAccount.email, password: victimAccount.password },
+  });
   const after = browser.cookies.get(SESSION);
   section.check('signing in replaces a pre-login session token', after !== attacker.sessionToken);
   const me = (await browser.request({ method: 'GET', url: '/api/auth/me' })).json() as { id?: string };
   section.equal('the browser is now the victim, with a fresh session', me.id, victimAccount.userId);
-  const old = await aut.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: `${SESSION}=${attacker.sessionToken}` } });
+  const old = await aut.app.inject({
+    method: 'GET',
+    url: '/api/auth/me',
+    headers: { cookie: `${SESSION}=${attacker.sessionToken}` },
+  });
   section.equal('the pre-login session was ended by the sign-in', old.statusCode, 401);
 }
 
-function openSocket(aut: AppUnderTest, token: string): Promise<{ ws: WebSocket; closed: Promise<{ code: number; atMs: number }> }> {
-  const ws = new WebSocket(`${aut.base.replace('http', 'ws')}${WS_COACH_PATH}`, { headers: { cookie: `${SESSION}=${token}`, origin: TEST_ORIGIN } });
-  const closed = new Promise<{ code: number; atMs: number }>((resolve) => ws.on('close', (code) => resolve({ code, atMs: performance.now() })));
+function openSocket(
+  aut: AppUnderTest,
+  token: string,
+): Promise<{ ws: WebSocket; closed: Promise<{ code: number; atMs: number }> }> {
+  const ws = new WebSocket(`${aut.base.replace('http', 'ws')}${WS_COACH_PATH}`, {
+    headers: { cookie: `${SESSION}=${token}`, origin: TEST_ORIGIN },
+  });
+  const closed = new Promise<{ code: number; atMs: number }>((resolve) =>
+    ws.on('close', (code) => resolve({ code, atMs: performance.now() })),
+  );
   ws.on('error', () => undefined);
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve({ ws, closed }));
@@ -147,7 +210,8 @@ async function closedWithin(closed: Promise<{ code: number; atMs: number }>, sin
 
 /** Logout and revocation end the session at once: the old cookie is refused and its open socket is closed. */
 export async function sessionRevocation(section: Section, aut: AppUnderTest): Promise<void> {
-  const me = (token: string) => aut.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: `${SESSION}=${token}` } });
+  const me = (token: string) =>
+    aut.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: `${SESSION}=${token}` } });
 
   const a = await newTrader(aut);
   const socketA = await openSocket(aut, a.sessionToken);
@@ -156,13 +220,24 @@ export async function sessionRevocation(section: Section, aut: AppUnderTest): Pr
   section.equal('logout → 204', out.statusCode, 204);
   section.equal('after logout the old cookie is refused at once', (await me(a.sessionToken)).statusCode, 401);
   const closedA = await closedWithin(socketA.closed, t0, 5000);
-  section.check('after logout its open socket is closed with 4001 (session ended)', closedA?.code === WsCloseCode.SESSION_ENDED, closedA);
+  section.check(
+    'after logout its open socket is closed with 4001 (session ended)',
+    closedA?.code === WsCloseCode.SESSION_ENDED,
+    closedA,
+  );
 
   const b = await newTrader(aut);
   const second = createTestClient(aut.app, { remoteAddress: nextIp() });
-  await second.request({ method: 'POST', url: '/api/auth/login', headers: await mutationHeaders(second), payload: { email: b.email, password: b.password } });
+  await second.request({
+    method: 'POST',
+    url: '/api/auth/login',
+    headers: await mutationHeaders(second),
+    payload: { email: b.email, password: b.password },
+  });
   const secondToken = second.cookies.get(SESSION)!;
-  const sessions = (await second.request({ method: 'GET', url: '/api/auth/sessions' })).json() as { items: { id: string; current: boolean }[] };
+  const sessions = (await second.request({ method: 'GET', url: '/api/auth/sessions' })).json() as {
+    items: { id: string; current: boolean }[];
+  };
   const secondId = sessions.items.find((s) => s.current)!.id;
   const socketB = await openSocket(aut, secondToken);
   const t1 = performance.now();
@@ -170,7 +245,11 @@ export async function sessionRevocation(section: Section, aut: AppUnderTest): Pr
   section.equal('DELETE /api/auth/sessions/:id from another session → 204', revoke.statusCode, 204);
   section.equal('the revoked session cookie is refused at once', (await me(secondToken)).statusCode, 401);
   const closedB = await closedWithin(socketB.closed, t1, 5000);
-  section.check('the revoked session’s open socket is closed with 4001', closedB?.code === WsCloseCode.SESSION_ENDED, closedB);
+  section.check(
+    'the revoked session’s open socket is closed with 4001',
+    closedB?.code === WsCloseCode.SESSION_ENDED,
+    closedB,
+  );
   section.equal('the revoking session itself still works', (await me(b.sessionToken)).statusCode, 200);
   section.figure('socketClosedAfterMs', { logout: closedA?.afterMs, revoke: closedB?.afterMs });
 }

@@ -16,19 +16,51 @@ export const SQL_PROBES = [
   "'; DROP TABLE trades; --",
   '" OR ""="',
   "' UNION SELECT email, password_hash FROM users--",
-  "1 UNION SELECT NULL,NULL,NULL--",
+  '1 UNION SELECT NULL,NULL,NULL--',
   "'||(SELECT pg_sleep(3))||'",
-  "1; SELECT pg_sleep(3)--",
+  '1; SELECT pg_sleep(3)--',
   "\\' OR 1=1 --",
   "%' OR '%'='",
   "admin'--",
-  "$1",
+  '$1',
   "') OR ('x'='x",
 ];
 
 /** Query keys and body fields any route of ours reads (the union of the shared request schemas). */
-const QUERY_KEYS = ['since', 'until', 'cursor', 'limit', 'symbol', 'side', 'label', 'status', 'broker', 'from', 'to', 'code', 'state', 'error', 'lastEventId'];
-const BODY_KEYS = ['email', 'password', 'currentPassword', 'newPassword', 'kind', 'to', 'tradeId', 'symbol', 'since', 'timeZone', 'tone', 'apiKey', 'apiSecret', 'horizonDays', 'skipLabel'];
+const QUERY_KEYS = [
+  'since',
+  'until',
+  'cursor',
+  'limit',
+  'symbol',
+  'side',
+  'label',
+  'status',
+  'broker',
+  'from',
+  'to',
+  'code',
+  'state',
+  'error',
+  'lastEventId',
+];
+const BODY_KEYS = [
+  'email',
+  'password',
+  'currentPassword',
+  'newPassword',
+  'kind',
+  'to',
+  'tradeId',
+  'symbol',
+  'since',
+  'timeZone',
+  'tone',
+  'apiKey',
+  'apiSecret',
+  'horizonDays',
+  'skipLabel',
+];
 
 /**
  * Every string a route reads (path parameters, every known query key, every known body field,
@@ -36,9 +68,19 @@ const BODY_KEYS = ['email', 'password', 'currentPassword', 'newPassword', 'kind'
  * owner has data. No 5xx, nothing of the owner's in any answer, no `pg_sleep` taking effect
  * (answers stay fast), and afterwards the owner's data and every table still there.
  */
-export async function sqlInjection(section: Section, aut: AppUnderTest, routes: RegisteredRoute[], owner: Trader): Promise<void> {
+export async function sqlInjection(
+  section: Section,
+  aut: AppUnderTest,
+  routes: RegisteredRoute[],
+  owner: Trader,
+): Promise<void> {
   const db = aut.platform.database.db;
-  const count = async () => ((await db.execute(sql`select (select count(*) from trades where user_id = ${owner.userId})::int as trades, (select count(*) from users)::int as users`)) as unknown as { rows: { trades: number; users: number }[] }).rows[0]!;
+  const count = async () =>
+    (
+      (await db.execute(
+        sql`select (select count(*) from trades where user_id = ${owner.userId})::int as trades, (select count(*) from users)::int as users`,
+      )) as unknown as { rows: { trades: number; users: number }[] }
+    ).rows[0]!;
   const before = await count();
   const pool = await sessionPool(aut, 20);
   let requests = 0;
@@ -56,7 +98,8 @@ export async function sqlInjection(section: Section, aut: AppUnderTest, routes: 
           ? [undefined]
           : [Object.fromEntries(BODY_KEYS.map((k) => [k, probe])), ...probeEachField(base?.payload, probe)];
       for (const body of bodies) {
-        const session = route.url === '/api/auth/logout' || route.url === '/api/me' ? await pool.fresh() : pool.next();
+        const session =
+          route.url === '/api/auth/logout' || route.url === '/api/me' ? await pool.fresh() : pool.next();
         const request: InjectOptions = {
           method: route.method as InjectOptions['method'],
           url: `${path}?${query}`,
@@ -78,22 +121,45 @@ export async function sqlInjection(section: Section, aut: AppUnderTest, routes: 
         const leaks = leakedMarkers(owner, request, res.body);
         const dump = /"password_?hash"\s*:|\$argon2/i.test(res.body);
         if (violation || leaks.length > 0 || dump || ms > 2500)
-          failures.push({ route: routeKey(route), probe, status: res.statusCode, violation, leaks, dump, ms: Math.round(ms) });
+          failures.push({
+            route: routeKey(route),
+            probe,
+            status: res.statusCode,
+            violation,
+            leaks,
+            dump,
+            ms: Math.round(ms),
+          });
       }
     }
   }
-  section.check('no 5xx, no data of another user, no hash, no delayed answer, for every probe', failures.length === 0, { failures: failures.slice(0, 25), total: failures.length });
+  section.check(
+    'no 5xx, no data of another user, no hash, no delayed answer, for every probe',
+    failures.length === 0,
+    { failures: failures.slice(0, 25), total: failures.length },
+  );
   const login = await aut.app.inject({
     method: 'POST',
     url: '/api/auth/login',
     remoteAddress: nextIp(),
-    headers: { cookie: `__Host-tt_csrf=${'c'.repeat(43)}`, 'x-csrf-token': 'c'.repeat(43), origin: TEST_ORIGIN },
+    headers: {
+      cookie: `__Host-tt_csrf=${'c'.repeat(43)}`,
+      'x-csrf-token': 'c'.repeat(43),
+      origin: TEST_ORIGIN,
+    },
     payload: { email: `${owner.email}' --`, password: "' OR '1'='1" },
   });
-  section.check('login with an injected email and password is refused', login.statusCode === 400 || login.statusCode === 401, { status: login.statusCode });
+  section.check(
+    'login with an injected email and password is refused',
+    login.statusCode === 400 || login.statusCode === 401,
+    { status: login.statusCode },
+  );
   const after = await count();
   section.equal("the owner's trades are all still there", after.trades, before.trades);
-  section.check('no account was removed', after.users >= before.users, { before: before.users, after: after.users });
+  section.check('no account was removed', after.users >= before.users, {
+    before: before.users,
+    after: after.users,
+  });
   section.figure('requests', requests);
   section.figure('slowestMs', Math.round(slowest));
 }

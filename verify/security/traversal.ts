@@ -12,7 +12,13 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-const TARGETS = ['etc/passwd', 'package.json', 'apps/bff/src/app.ts', '.data/keys/master.key', 'proc/self/environ'];
+const TARGETS = [
+  'etc/passwd',
+  'package.json',
+  'apps/bff/src/app.ts',
+  '.data/keys/master.key',
+  'proc/self/environ',
+];
 const SHAPES = [
   (t: string) => `/..%2f..%2f..%2f..%2f..%2f..%2f${t}`,
   (t: string) => `/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/${t}`,
@@ -47,16 +53,23 @@ export async function pathTraversal(section: Section, aut: AppUnderTest): Promis
   for (const target of TARGETS) {
     for (const shape of SHAPES) {
       const path = shape(target);
-      const res = await rawRequest(aut.base, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      const res = await rawRequest(
+        aut.base,
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+      );
       byStatus[res.status] = (byStatus[res.status] ?? 0) + 1;
       const problem = /content-type: application\/problem\+json/i.test(res.head);
       const fromDist = res.status === 200 && served.has(res.body);
       const leaked = secrets.filter((s) => res.body.includes(s));
-      section.check(`GET ${path} → ${res.status}: a problem or a file of apps/web/dist`, leaked.length === 0 && (problem || fromDist) && res.status < 500, {
-        status: res.status,
-        leaked,
-        body: fromDist || problem ? undefined : res.body.slice(0, 120),
-      });
+      section.check(
+        `GET ${path} → ${res.status}: a problem or a file of apps/web/dist`,
+        leaked.length === 0 && (problem || fromDist) && res.status < 500,
+        {
+          status: res.status,
+          leaked,
+          body: fromDist || problem ? undefined : res.body.slice(0, 120),
+        },
+      );
     }
   }
   section.figure('requests', TARGETS.length * SHAPES.length);

@@ -32,9 +32,13 @@ async function addNotes(aut: AppUnderTest, owner: Trader, tradeId: string, texts
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  texts.forEach((text, i) => ws.send(JSON.stringify({ type: 'note.add', requestId: `xss-${i}-abcdefgh`, tradeId, text })));
-  const deadline = Date.now() + 10_000;
-  while (acks.size < texts.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  // One at a time, as a person types them: a socket may have only a few messages in flight.
+  for (const [i, text] of texts.entries()) {
+    const requestId = `xss-${i}-abcdefgh`;
+    ws.send(JSON.stringify({ type: 'note.add', requestId, tradeId, text }));
+    const deadline = Date.now() + 5000;
+    while (!acks.has(requestId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
   ws.close();
   return acks;
 }
@@ -47,25 +51,61 @@ async function addNotes(aut: AppUnderTest, owner: Trader, tradeId: string, texts
 export async function storedXss(section: Section, aut: AppUnderTest, owner: Trader): Promise<void> {
   const tradeId = owner.tradeId!;
   const acks = await addNotes(aut, owner, tradeId, XSS_PAYLOADS);
-  section.equal('every note was accepted (ack)', [...acks.values()].filter((a) => a.type === 'ack').length, XSS_PAYLOADS.length);
+  section.equal(
+    'every note was accepted (ack)',
+    [...acks.values()].filter((a) => a.type === 'ack').length,
+    XSS_PAYLOADS.length,
+  );
   for (const accept of ['application/json', 'text/html,application/xhtml+xml']) {
-    const res = await owner.client.request({ method: 'GET', url: `/api/trades/${tradeId}`, headers: { accept } });
-    const type = String(res.headers['content-type']);
-    section.check(`GET /api/trades/:id (Accept: ${accept}) answers JSON, never HTML`, type.startsWith('application/json'), { type });
-    section.equal(`GET /api/trades/:id (Accept: ${accept}) X-Content-Type-Options`, res.headers['x-content-type-options'], 'nosniff');
-    const notes = (res.json() as { notes: { text: string }[] }).notes.map((n) => n.text);
-    section.check(`GET /api/trades/:id (Accept: ${accept}) returns every payload exactly as written`, XSS_PAYLOADS.every((p) => notes.includes(p)), {
-      missing: XSS_PAYLOADS.filter((p) => !notes.includes(p)),
+    const res = await owner.client.request({
+      method: 'GET',
+      url: `/api/trades/${tradeId}`,
+      headers: { accept },
     });
+    const type = String(res.headers['content-type']);
+    section.check(
+      `GET /api/trades/:id (Accept: ${accept}) answers JSON, never HTML`,
+      type.startsWith('application/json'),
+      { type },
+    );
+    section.equal(
+      `GET /api/trades/:id (Accept: ${accept}) X-Content-Type-Options`,
+      res.headers['x-content-type-options'],
+      'nosniff',
+    );
+    const notes = (res.json() as { notes: { text: string }[] }).notes.map((n) => n.text);
+    section.check(
+      `GET /api/trades/:id (Accept: ${accept}) returns every payload exactly as written`,
+      XSS_PAYLOADS.every((p) => notes.includes(p)),
+      {
+        missing: XSS_PAYLOADS.filter((p) => !notes.includes(p)),
+      },
+    );
   }
   const exported = await owner.client.request({ method: 'GET', url: '/api/me/export' });
-  section.check('the data export is a JSON attachment', String(exported.headers['content-type']).startsWith('application/json') && /attachment/.test(String(exported.headers['content-disposition'])), {
-    type: exported.headers['content-type'],
-    disposition: exported.headers['content-disposition'],
+  section.check(
+    'the data export is a JSON attachment',
+    String(exported.headers['content-type']).startsWith('application/json') &&
+      /attachment/.test(String(exported.headers['content-disposition'])),
+    {
+      type: exported.headers['content-type'],
+      disposition: exported.headers['content-disposition'],
+    },
+  );
+  const page = await owner.client.request({
+    method: 'GET',
+    url: `/trades/${encodeURIComponent(XSS_PAYLOADS[0]!)}`,
   });
-  const page = await owner.client.request({ method: 'GET', url: `/trades/${encodeURIComponent(XSS_PAYLOADS[0]!)}` });
-  section.check('the SPA fallback does not reflect the URL into the page', !page.body.includes('<script>alert'), { status: page.statusCode });
+  section.check(
+    'the SPA fallback does not reflect the URL into the page',
+    !page.body.includes('<script>alert'),
+    { status: page.statusCode },
+  );
   const csp = gradeCsp([String(page.headers['content-security-policy'])], [], undefined, true);
   const scriptSrc = [...(csp.policy?.get('script-src') ?? [])];
-  section.check("the page's CSP allows no inline or eval'd script", !scriptSrc.some((s) => ["'unsafe-inline'", "'unsafe-eval'", 'data:', '*'].includes(s)), { scriptSrc });
+  section.check(
+    "the page's CSP allows no inline or eval'd script",
+    !scriptSrc.some((s) => ["'unsafe-inline'", "'unsafe-eval'", 'data:', '*'].includes(s)),
+    { scriptSrc },
+  );
 }

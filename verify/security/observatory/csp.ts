@@ -8,7 +8,16 @@ const SHORTEST_DIRECTIVE_LENGTH = 'img-src'.length - 1;
 const DIRECTIVES_DISALLOWED_IN_META = ['frame-ancestors', 'report-uri', 'sandbox'];
 const ALLOWED_DUPLICATES = new Set(['report-uri', 'report-to']);
 
-export const DANGEROUSLY_BROAD = new Set(['ftp:', 'http:', 'https:', '*', 'http://*', 'http://*.*', 'https://*', 'https://*.*']);
+export const DANGEROUSLY_BROAD = new Set([
+  'ftp:',
+  'http:',
+  'https:',
+  '*',
+  'http://*',
+  'http://*.*',
+  'https://*',
+  'https://*.*',
+]);
 const UNSAFE_INLINE = new Set(["'unsafe-inline'", 'data:']);
 const BROAD_OR_INLINE = new Set([...DANGEROUSLY_BROAD, ...UNSAFE_INLINE]);
 const PASSIVE_DIRECTIVES = new Set(['img-src', 'media-src']);
@@ -50,7 +59,8 @@ export function parseCsp(policies: string[]): CspPolicy {
       else combined.set(directive, new Set([...combined.get(directive)!].filter((s) => sources.has(s))));
     }
   }
-  for (const [directive, sources] of combined) if (sources.size === 0) combined.set(directive, new Set(["'none'"]));
+  for (const [directive, sources] of combined)
+    if (sources.size === 0) combined.set(directive, new Set(["'none'"]));
   return combined;
 }
 
@@ -123,7 +133,11 @@ export function gradeCsp(
   let result: CspResult | null = null;
   if (hasNonceOrHash(scriptSrc) && scriptSrc.has("'strict-dynamic'")) {
     for (const source of [...scriptSrc]) {
-      if ([...DANGEROUSLY_BROAD].some((b) => source.startsWith(b)) || source === "'self'" || source === "'unsafe-inline'")
+      if (
+        [...DANGEROUSLY_BROAD].some((b) => source.startsWith(b)) ||
+        source === "'self'" ||
+        source === "'unsafe-inline'"
+      )
         scriptSrc.delete(source);
     }
   } else if (scriptSrc.has("'strict-dynamic'")) result = 'csp-header-invalid';
@@ -135,14 +149,21 @@ export function gradeCsp(
   const passive = [...PASSIVE_DIRECTIVES].flatMap((d) => [...(get(d) ?? get('default-src') ?? [])]);
   const insecure = (s: string) => s.startsWith('http:') || s.startsWith('ftp:');
 
-  if ([...scriptSrc].some((s) => BROAD_OR_INLINE.has(s)) || [...objectSrc].some((s) => DANGEROUSLY_BROAD.has(s)))
+  if (
+    [...scriptSrc].some((s) => BROAD_OR_INLINE.has(s)) ||
+    [...objectSrc].some((s) => DANGEROUSLY_BROAD.has(s))
+  )
     result ??= 'csp-implemented-with-unsafe-inline';
   if (https && active.some(insecure)) result ??= 'csp-implemented-with-insecure-scheme';
-  if (new Set([...scriptSrc, ...styleSrc]).has("'unsafe-eval'")) result ??= 'csp-implemented-with-unsafe-eval';
-  if (https && passive.some(insecure)) result ??= 'csp-implemented-with-insecure-scheme-in-passive-content-only';
-  if ([...styleSrc].some((s) => BROAD_OR_INLINE.has(s))) result ??= 'csp-implemented-with-unsafe-inline-in-style-src-only';
+  if (new Set([...scriptSrc, ...styleSrc]).has("'unsafe-eval'"))
+    result ??= 'csp-implemented-with-unsafe-eval';
+  if (https && passive.some(insecure))
+    result ??= 'csp-implemented-with-insecure-scheme-in-passive-content-only';
+  if ([...styleSrc].some((s) => BROAD_OR_INLINE.has(s)))
+    result ??= 'csp-implemented-with-unsafe-inline-in-style-src-only';
   const defaultSrc = get('default-src');
-  if (defaultSrc?.has("'none'") && defaultSrc.size === 1) result ??= 'csp-implemented-with-no-unsafe-default-src-none';
+  if (defaultSrc?.has("'none'") && defaultSrc.size === 1)
+    result ??= 'csp-implemented-with-no-unsafe-default-src-none';
   result ??= 'csp-implemented-with-no-unsafe';
 
   const pass = [

@@ -5,16 +5,25 @@ import { gradeFor, scan, type ObservedResponse, type Retrieval } from './observa
 const CSP =
   "default-src 'self';script-src 'self';connect-src 'self';img-src 'self' data:;style-src 'self' 'unsafe-inline';" +
   "font-src 'self';object-src 'none';base-uri 'self';form-action 'self';frame-ancestors 'none'";
-const PAGE = '<!doctype html><html><head><script type="module" crossorigin src="/assets/index.js"></script></head></html>';
+const PAGE =
+  '<!doctype html><html><head><script type="module" crossorigin src="/assets/index.js"></script></head></html>';
 const ORIGIN = 'https://http-observatory.security.mozilla.org';
 
-function response(url: string, headers: Record<string, string | string[]>, body = '', status = 200): ObservedResponse {
+function response(
+  url: string,
+  headers: Record<string, string | string[]>,
+  body = '',
+  status = 200,
+): ObservedResponse {
   const map = new Map<string, string[]>();
   for (const [k, v] of Object.entries(headers)) map.set(k.toLowerCase(), Array.isArray(v) ? v : [v]);
   return { url: new URL(url), status, headers: map, body, verified: true };
 }
 
-function site(overrides: Record<string, string | string[] | undefined> = {}, extra: Partial<Retrieval> = {}): Retrieval {
+function site(
+  overrides: Record<string, string | string[] | undefined> = {},
+  extra: Partial<Retrieval> = {},
+): Retrieval {
   const headers: Record<string, string | string[]> = {
     'content-type': 'text/html; charset=utf-8',
     'content-security-policy': CSP,
@@ -54,19 +63,28 @@ describe('the encoded Observatory tests', () => {
   });
 
   it("fail CSP for 'unsafe-inline' in script-src and take 20 off", () => {
-    const result = scan(site({ 'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline'" }));
+    const result = scan(
+      site({ 'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline'" }),
+    );
     const csp = result.tests.find((t) => t.name === 'content-security-policy')!;
     expect(csp).toMatchObject({ result: 'csp-implemented-with-unsafe-inline', pass: false, modifier: -20 });
   });
 
   it("forgive 'unsafe-inline' in script-src when a nonce is present, as browsers ignore it then", () => {
-    const graded = gradeCsp(["default-src 'none'; script-src 'nonce-abc' 'unsafe-inline'"], [], undefined, true);
+    const graded = gradeCsp(
+      ["default-src 'none'; script-src 'nonce-abc' 'unsafe-inline'"],
+      [],
+      undefined,
+      true,
+    );
     expect(graded.result).toBe('csp-implemented-with-no-unsafe-default-src-none');
   });
 
   it('call a repeated directive an invalid header', () => {
     expect(() => parseCsp(["script-src 'self'; script-src 'none'"])).toThrow(/Duplicate/);
-    expect(scan(site({ 'content-security-policy': "script-src 'self'; script-src https:" })).tests[0]).toMatchObject({
+    expect(
+      scan(site({ 'content-security-policy': "script-src 'self'; script-src https:" })).tests[0],
+    ).toMatchObject({
       result: 'csp-header-invalid',
       pass: false,
     });
@@ -89,11 +107,23 @@ describe('the encoded Observatory tests', () => {
 
   it('fail a session cookie without HttpOnly and an anti-CSRF cookie without SameSite', () => {
     const session = scan(site({}, { setCookies: ['__Host-tt_session=x; Path=/; Secure; SameSite=Lax'] }));
-    expect(session.tests.find((t) => t.name === 'cookies')!.result).toBe('cookies-session-without-httponly-flag');
+    expect(session.tests.find((t) => t.name === 'cookies')!.result).toBe(
+      'cookies-session-without-httponly-flag',
+    );
     const csrf = scan(site({}, { setCookies: ['__Host-tt_csrf=x; Path=/; Secure'] }));
-    expect(csrf.tests.find((t) => t.name === 'cookies')!.result).toBe('cookies-anticsrf-without-samesite-flag');
+    expect(csrf.tests.find((t) => t.name === 'cookies')!.result).toBe(
+      'cookies-anticsrf-without-samesite-flag',
+    );
     const good = scan(
-      site({}, { setCookies: ['__Host-tt_session=x; Path=/; HttpOnly; Secure; SameSite=Lax', '__Host-tt_csrf=y; Path=/; Secure; SameSite=Strict'] }),
+      site(
+        {},
+        {
+          setCookies: [
+            '__Host-tt_session=x; Path=/; HttpOnly; Secure; SameSite=Lax',
+            '__Host-tt_csrf=y; Path=/; Secure; SameSite=Strict',
+          ],
+        },
+      ),
     );
     expect(good.tests.find((t) => t.name === 'cookies')).toMatchObject({
       result: 'cookies-secure-with-httponly-sessions-and-samesite',
@@ -128,11 +158,17 @@ describe('the encoded Observatory tests', () => {
         },
       ),
     );
-    expect(offHost.tests.find((t) => t.name === 'redirection')!.result).toBe('redirection-off-host-from-http');
+    expect(offHost.tests.find((t) => t.name === 'redirection')!.result).toBe(
+      'redirection-off-host-from-http',
+    );
   });
 
   it('fail an external script without integrity', () => {
-    const page = response('https://example.test/', { 'content-type': 'text/html' }, '<script src="https://cdn.other.test/x.js"></script>');
+    const page = response(
+      'https://example.test/',
+      { 'content-type': 'text/html' },
+      '<script src="https://cdn.other.test/x.js"></script>',
+    );
     const result = scan(site({}, { auto: page }));
     expect(result.tests.find((t) => t.name === 'subresource-integrity')!.result).toBe(
       'sri-not-implemented-but-external-scripts-loaded-securely',

@@ -37,10 +37,16 @@ describe('errors before any route', () => {
     const malformed = await raw('GET /api/trades HTTP/1.1 extra\r\nHost: x\r\n\r\n');
     expect(malformed).toMatch(/^HTTP\/1\.1 400 /);
     expect(malformed).toMatch(/Content-Type: application\/problem\+json/);
-    expect(JSON.parse(malformed.split('\r\n\r\n')[1]!)).toMatchObject({ status: 400, code: 'HTTP.BAD_REQUEST' });
+    expect(JSON.parse(malformed.split('\r\n\r\n')[1]!)).toMatchObject({
+      status: 400,
+      code: 'HTTP.BAD_REQUEST',
+    });
 
     const oversized = await raw(`GET / HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(oversized).toMatch(/^HTTP\/1\.1 431 /);
-    expect(JSON.parse(oversized.split('\r\n\r\n')[1]!)).toMatchObject({ status: 431, code: 'HTTP.HEADERS_TOO_LARGE' });
+    expect(JSON.parse(oversized.split('\r\n\r\n')[1]!)).toMatchObject({
+      status: 431,
+      code: 'HTTP.HEADERS_TOO_LARGE',
+    });
   });
 });

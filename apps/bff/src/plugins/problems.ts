@@ -9,7 +9,11 @@ import { sendProblem, toAppError } from '@tt/shared/http';
  * Fastify's `frameworkErrors`: a request the router cannot even take (a path whose percent-encoding
  * does not decode) answers in the one error model, like every other error.
  */
-export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+export function answerFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   void sendProblem(reply, toAppError(error), request);
 }
 
@@ -26,7 +30,9 @@ const CLIENT_ERRORS: Record<string, [number, string, string]> = {
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, code, title] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'HTTP.BAD_REQUEST', 'Bad request'];
-  const body = JSON.stringify(new AppError(code, status, title, { detail: 'The request could not be parsed.' }).toProblem());
+  const body = JSON.stringify(
+    new AppError(code, status, title, { detail: 'The request could not be parsed.' }).toProblem(),
+  );
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${title}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +

@@ -84,7 +84,9 @@ function describeStore(name: string, open: () => Promise<Redis | undefined>) {
       );
       if (redis) {
         const keys = await redis.keys('tt:rl:test:*');
-        expect(keys.some((k) => k.includes(createHash('sha256').update('203.0.113.77').digest('hex')))).toBe(true);
+        expect(keys.some((k) => k.includes(createHash('sha256').update('203.0.113.77').digest('hex')))).toBe(
+          true,
+        );
         expect(keys.filter((k) => k.includes('203.0.113.77'))).toEqual([]);
       }
     });

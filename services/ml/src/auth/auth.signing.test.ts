@@ -61,7 +61,13 @@ describe('verifySignature', () => {
   });
 
   it('rejects another secret, a truncated or non-hex signature', () => {
-    const parts = { timestamp: '1', nonce: 'n'.repeat(16), method: 'POST', path: '/v1/indicators', body: Buffer.from('{}') };
+    const parts = {
+      timestamp: '1',
+      nonce: 'n'.repeat(16),
+      method: 'POST',
+      path: '/v1/indicators',
+      body: Buffer.from('{}'),
+    };
     const signature = signRequest({ secret, ...parts, timestampMs: 1 })['x-signature'];
     expect(verifySignature(`${secret}x`, parts, signature)).toBe(false);
     expect(verifySignature(secret, parts, signature.slice(0, 62))).toBe(false);
@@ -70,7 +76,13 @@ describe('verifySignature', () => {
   });
 
   it('rejects a captured signature sent again under a fresh nonce (the nonce is signed)', () => {
-    const parts = { timestamp: '1700000000000', nonce: 'a'.repeat(32), method: 'POST', path: '/v1/bias/score', body: '{}' };
+    const parts = {
+      timestamp: '1700000000000',
+      nonce: 'a'.repeat(32),
+      method: 'POST',
+      path: '/v1/bias/score',
+      body: '{}',
+    };
     const signature = signRequest({ secret, ...parts, timestampMs: 1_700_000_000_000 })['x-signature'];
     expect(verifySignature(secret, { ...parts, nonce: 'b'.repeat(32) }, signature)).toBe(false);
   });

@@ -137,7 +137,8 @@ describe('createMlApp signed-request checks', () => {
     ['the body', (r: { payload: string }) => void (r.payload = r.payload.replace('77', '78'))],
     [
       'the nonce (a captured request replayed under a fresh one)',
-      (r: { headers: Record<string, string> }) => void (r.headers['x-nonce'] = 'fresh-nonce-chosen-by-an-attacker'),
+      (r: { headers: Record<string, string> }) =>
+        void (r.headers['x-nonce'] = 'fresh-nonce-chosen-by-an-attacker'),
     ],
     [
       'the signature',

@@ -4,12 +4,7 @@ import { join } from 'node:path';
 
 /** What a keyed hash is for; each purpose gets its own derived key, so hashes never correlate across uses. */
 export type KeyedHashPurpose =
-  | 'ip'
-  | 'user-agent'
-  | 'login-throttle'
-  | 'anonymous-caller'
-  | 'idempotency'
-  | 'rate-limit';
+  'ip' | 'user-agent' | 'login-throttle' | 'anonymous-caller' | 'idempotency' | 'rate-limit';
 
 /** HMAC-SHA256 of client data (IPs, user agents, emails) under the session secret: never the raw value. */
 export interface KeyedHasher {

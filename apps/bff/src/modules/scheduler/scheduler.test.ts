@@ -112,12 +112,17 @@ describe('scheduler', () => {
     expect(queued.map((q) => q.name)).toEqual(['scheduler.tick', 'digest.weekly']);
   });
 
-  it('recovers what a queue lost: the current tick, and the jobs of unfinished imports', async () => {
+  it('recovers what a queue lost: the next tick of the chain (never the current one again), and the jobs of unfinished imports', async () => {
     const { scheduler, queued } = harness();
-    const slot = Math.floor(NOW.getTime() / TICK_MS);
+    const next = Math.floor(NOW.getTime() / TICK_MS) + 1;
     expect(await scheduler.recover()).toEqual({ imports: 2 });
     expect(queued).toEqual([
-      { name: 'scheduler.tick', payload: { slot }, jobId: `scheduler-tick-${slot}`, delayMs: undefined },
+      {
+        name: 'scheduler.tick',
+        payload: { slot: next },
+        jobId: `scheduler-tick-${next}`,
+        delayMs: next * TICK_MS - NOW.getTime(),
+      },
     ]);
   });
 

@@ -41,7 +41,7 @@ export interface Scheduler {
    * and keeps {@link Scheduler.recover} running every `recoverEveryMs` until `stop()`.
    */
   start(): Promise<void>;
-  /** Queues the current tick again and the job of every unfinished import; idempotent by job id. */
+  /** Queues the next tick of the chain and the job of every unfinished import; idempotent by job id. */
   recover(): Promise<{ imports: number }>;
   stop(): void;
   /** Queues every due weekly digest and every due periodic import. */
@@ -96,13 +96,23 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const slot = slotOf(now());
     await deps.jobs.enqueue(scheduler.tickJob, { slot }, { jobId: tickId(slot) });
   };
+  // The next slot's tick, which an intact chain already holds (so this adds nothing); the current
+  // slot's may have run and been removed, and queueing it again would run it twice.
+  const queueNextTick = async () => {
+    const at = now();
+    const next = slotOf(at) + 1;
+    await deps.jobs.enqueue(
+      scheduler.tickJob,
+      { slot: next },
+      { jobId: tickId(next), delayMs: Math.max(0, next * TICK_MS - at.getTime()) },
+    );
+  };
 
   const scheduler: Scheduler = {
     tickJob: {
       queue: 'q_digest',
       name: 'scheduler.tick',
       payload: TickPayloadSchema,
-      attempts: 3,
       async handle(job) {
         const at = now();
         // The next tick first, so that a failing tick does not end the chain.
@@ -134,7 +144,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       }
     },
     async recover() {
-      await queueCurrentTick();
+      await queueNextTick();
       return { imports: await deps.imports.requeueUnfinished() };
     },
     stop() {
