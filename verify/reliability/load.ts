@@ -16,6 +16,21 @@ export interface LoadOptions {
 /** Blueprint §13: the API p95 alert fires above 800 ms. */
 export const API_P95_BUDGET_MS = 800;
 
+async function capacitySteps(bases: string[], traders: SeededTrader[]) {
+  const steps: { rps: number; p95Ms: number; errors: number }[] = [];
+  for (const rps of [100, 200, 300, 400]) {
+    const step = await runAtRate({
+      bases,
+      ratePerSecond: rps,
+      durationSeconds: 5,
+      next: tradesRequest(traders),
+    });
+    steps.push({ rps, p95Ms: step.latencyMs.p95, errors: step.errors });
+  }
+  const held = steps.filter((st) => st.errors === 0 && st.p95Ms < API_P95_BUDGET_MS).map((st) => st.rps);
+  return { steps, heldRps: held.length > 0 ? Math.max(...held) : 0 };
+}
+
 export async function runLoad(sections: Section[], options: LoadOptions): Promise<void> {
   let deployment: Deployment | undefined;
   let platform: Awaited<ReturnType<typeof openLoadPlatform>> | undefined;
@@ -58,6 +73,8 @@ export async function runLoad(sections: Section[], options: LoadOptions): Promis
         s.check('the offered rate was held (≥ 95 % of target)', result.achievedRps >= rps * 0.95, {
           achievedRps: result.achievedRps,
         });
+        // Where one BFF stops keeping up: the highest step with no error and p95 inside the budget.
+        if (!options.ci) s.figure('capacity', await capacitySteps(deployment!.bases, traders));
       },
     );
 

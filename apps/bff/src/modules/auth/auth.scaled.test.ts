@@ -77,6 +77,8 @@ describe('auth on PostgreSQL and Redis', () => {
     expect(codes.slice(0, 10).filter((c) => c === 429)).toEqual([]);
     expect(codes.slice(10)).toEqual(Array(11).fill(429));
     const keys = await t.platform.redis!.keys(`${t.config.redisPrefix}:rl:*`);
-    expect(keys.some((k) => k.includes('/api/auth/login') && k.includes(limitedIp))).toBe(true);
+    // The counter lives in Redis under a keyed hash of the IP, never the raw address.
+    expect(keys.some((k) => k.includes('/api/auth/login-ip:'))).toBe(true);
+    expect(keys.some((k) => k.includes(limitedIp))).toBe(false);
   });
 });
