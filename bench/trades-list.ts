@@ -1,33 +1,26 @@
 /**
- * `GET /api/trades` under load with 100,000 trades stored (seeded straight into PostgreSQL): a BFF
- * process (`--role=bff`, scaled drivers) answers a fixed request rate from this process, paging the
- * newest trades as the trades page does. Reports p50/p95/p99 and errors. Prints one JSON object;
- * writes bench/results/trades-list.json.
+ * `GET /api/trades` under load with 100,000 trades stored (seeded straight into PostgreSQL): BFF
+ * processes (`--role=bff`, scaled drivers, round robin as the edge sends) answer a fixed, open-loop
+ * request rate from this process, paging the newest trades as the trades page does. Reports
+ * p50/p95/p99 and errors. Prints one JSON object; writes bench/results/trades-list.json.
  *
- *   npx tsx bench/trades-list.ts     LIST_BENCH_SECONDS=10  LIST_BENCH_RPS=500,200
+ *   npx tsx bench/trades-list.ts     LIST_BENCH_SECONDS=10  LIST_BENCH_RPS=500,300  LIST_BENCH_BFFS=2
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '@tt/db';
 import { createTempDatabase } from '../apps/bff/src/test-support/temp-database';
 import { createHttpClient, signUpWith } from '../apps/bff/src/test-support/http-client';
-import { percentile, round, writeReport } from './lib/report';
+import { runAtRate } from '../verify/reliability/load-http';
+import { waitHealthy } from '../verify/lib/processes';
+import { round, writeReport } from './lib/report';
+import { freePort } from '../apps/bff/src/test-support/free-port';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const seconds = Number(process.env.LIST_BENCH_SECONDS ?? 10);
-const rates = (process.env.LIST_BENCH_RPS ?? '500,200').split(',').map(Number);
+const rates = (process.env.LIST_BENCH_RPS ?? '500,300').split(',').map(Number);
 const TRADES = 100_000;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 async function seed(url: string, userId: string) {
   const handle = await openDatabase({ driver: 'postgres', url });
@@ -46,83 +39,78 @@ async function seed(url: string, userId: string) {
   await handle.close();
 }
 
-async function load(base: string, cookie: string, rps: number) {
-  const latencies: number[] = [];
-  let errors = 0;
-  const total = rps * seconds;
-  const begin = performance.now();
-  const inflight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const wait = begin + (i * 1000) / rps - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    inflight.push(
-      (async () => {
-        const t0 = performance.now();
-        try {
-          const res = await fetch(`${base}/api/trades?limit=100`, { headers: { cookie } });
-          await res.arrayBuffer();
-          if (res.status === 200) latencies.push(performance.now() - t0);
-          else errors++;
-        } catch {
-          errors++;
-        }
-      })(),
-    );
-  }
-  await Promise.all(inflight);
+/**
+ * `cached`: the same newest page again and again, as a trader's open trades page refetches it;
+ * rendered once per data version, then served from the page cache. `uncached`: every request a
+ * query of its own (an `until` bound that filters nothing), so each one renders from PostgreSQL.
+ */
+type Mix = 'cached' | 'uncached';
+const FAR_FUTURE = Date.now() + 86_400_000;
+let uncachedQueries = 0;
+
+async function load(bases: string[], cookie: string, rps: number, mix: Mix) {
+  const result = await runAtRate({
+    bases,
+    ratePerSecond: rps,
+    durationSeconds: seconds,
+    next: () => ({
+      path:
+        mix === 'cached'
+          ? '/api/trades?limit=100'
+          : `/api/trades?limit=100&until=${new Date(FAR_FUTURE - uncachedQueries++).toISOString()}`,
+      cookie,
+    }),
+  });
   return {
+    mix,
     targetRps: rps,
+    achievedRps: result.achievedRps,
     seconds,
-    requests: total,
-    errors,
-    p50Ms: round(percentile(latencies, 50)),
-    p95Ms: round(percentile(latencies, 95)),
-    p99Ms: round(percentile(latencies, 99)),
+    requests: result.requests,
+    errors: result.errors,
+    p50Ms: result.latencyMs.p50,
+    p95Ms: result.latencyMs.p95,
+    p99Ms: result.latencyMs.p99,
   };
 }
 
 const db = await createTempDatabase('tt_list');
-const port = await freePort();
-const server = spawn(process.execPath, ['--import', 'tsx', `${ROOT}apps/bff/src/main.ts`, '--role=bff'], {
-  cwd: ROOT,
-  env: {
-    ...process.env,
-    DATABASE_URL: db.url,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REDIS_PREFIX: `tt-bench-${port}`,
-    PORT: String(port),
-    METRICS_PORT: '0',
-    LOG_LEVEL: 'warn',
-    PUBLIC_ORIGIN: 'http://127.0.0.1:3000',
-    RATE_LIMIT_PER_MINUTE: '1000000',
-  },
-  stdio: 'ignore',
-});
+const bffCount = Number(process.env.LIST_BENCH_BFFS ?? 2);
+const ports = await Promise.all(Array.from({ length: bffCount }, freePort));
+const servers = ports.map((port) =>
+  spawn(process.execPath, ['--import', 'tsx', `${ROOT}apps/bff/src/main.ts`, '--role=bff'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: `tt-bench-${ports[0]}`,
+      PORT: String(port),
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'warn',
+      PUBLIC_ORIGIN: 'http://127.0.0.1:3000',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+    },
+    stdio: 'ignore',
+  }),
+);
 try {
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (i > 600) throw new Error('BFF not ready');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const bases = ports.map((port) => `http://127.0.0.1:${port}`);
+  for (const base of bases) await waitHealthy(base, '/readyz');
+  const base = bases[0]!;
   const client = createHttpClient(base);
   const { userId } = await signUpWith(client);
   const seeded = performance.now();
   await seed(db.url, userId);
   const seedSeconds = round((performance.now() - seeded) / 1000, 1);
   const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  await load(base, cookie, 50);
+  await load(bases, cookie, 50, 'uncached');
   const runs = [];
-  for (const rps of rates) runs.push(await load(base, cookie, rps));
+  for (const mix of ['cached', 'uncached'] as const)
+    for (const rps of rates) runs.push(await load(bases, cookie, rps, mix));
   writeReport('trades-list', {
     benchmark: 'trades-list',
-    setup: 'one BFF process (--role=bff) on PostgreSQL + Redis; load from a second process; 2 cores in all',
+    setup: `${bffCount} BFF processes (--role=bff, round robin as the edge sends) on PostgreSQL + Redis; load from another process; 2 cores in all`,
     target: { rps: 500, p95Ms: 25 },
     trades: TRADES,
     seedSeconds,
@@ -130,8 +118,8 @@ try {
     runs,
   });
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.on('exit', r));
+  for (const server of servers) server.kill('SIGTERM');
+  await Promise.all(servers.map((server) => new Promise((r) => server.on('exit', r))));
   await db.drop();
 }
 process.exit(0);

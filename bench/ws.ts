@@ -11,7 +11,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +24,7 @@ import { createServices } from '../apps/bff/src/modules/services';
 import { createCoachEventsService } from '../apps/bff/src/modules/coach-events';
 import { createTempDatabase, type TempDatabase } from '../apps/bff/src/test-support/temp-database';
 import { percentile, round, writeReport } from './lib/report';
+import { freePort } from '../apps/bff/src/test-support/free-port';
 
 const SOCKETS = Number(process.env.WS_BENCH_SOCKETS ?? 1000);
 const EVENTS = Number(process.env.WS_BENCH_EVENTS ?? 600);
@@ -45,17 +45,6 @@ const deadline = setTimeout(() => {
   process.exit(2);
 }, DEADLINE_S * 1000);
 deadline.unref();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One BFF process (HTTP and sockets only, no job workers), as `npm run start:bff` runs it. */
 async function startBff(database: TempDatabase, name: string): Promise<string> {

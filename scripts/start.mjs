@@ -1,22 +1,14 @@
-// `npm start`: builds the web app when it is missing or older than its sources, then runs the
-// whole product (BFF, worker and ML in one process) on the embedded drivers.
+// `npm start`: builds the web app and bundles the server when either is missing or older than its
+// sources, then runs the whole product (BFF, worker and ML in one process) on the embedded drivers.
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_BUNDLE, buildServer, newestMtime, serverBundleIsStale } from './build-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const web = join(root, 'apps/web');
 const builtIndex = join(web, 'dist/index.html');
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 function webNeedsBuild() {
   if (!existsSync(builtIndex)) return true;
@@ -30,13 +22,11 @@ if (webNeedsBuild()) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', join(root, 'apps/bff/src/main.ts'), ...process.argv.slice(2)],
-  {
-    cwd: root,
-    stdio: 'inherit',
-  },
-);
+if (serverBundleIsStale()) await buildServer();
+
+const child = spawn(process.execPath, [SERVER_BUNDLE, ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

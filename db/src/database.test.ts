@@ -50,3 +50,34 @@ describe('openDatabase (PostgreSQL)', () => {
     expect(after.rows[0]!.answer).toBe(42);
   });
 });
+
+describe('openDatabase (PGlite)', () => {
+  it('gives the event loop a turn after every statement, in a transaction too', async () => {
+    const pglite = await openDatabase({ driver: 'pglite', dataDir: null });
+    try {
+      const turnsDuring = async (work: () => Promise<unknown>) => {
+        let turns = 0;
+        const tick = () => {
+          turns++;
+          immediate = setImmediate(tick);
+        };
+        let immediate = setImmediate(tick);
+        await work().finally(() => clearImmediate(immediate));
+        return turns;
+      };
+      const statements = 20;
+      const outside = await turnsDuring(async () => {
+        for (let i = 0; i < statements; i++) await pglite.db.execute(sql`select ${i}`);
+      });
+      const inside = await turnsDuring(() =>
+        pglite.db.transaction(async (tx) => {
+          for (let i = 0; i < statements; i++) await tx.execute(sql`select ${i}`);
+        }),
+      );
+      expect(outside).toBeGreaterThanOrEqual(statements);
+      expect(inside).toBeGreaterThanOrEqual(statements);
+    } finally {
+      await pglite.close();
+    }
+  });
+});

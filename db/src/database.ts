@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
@@ -57,13 +58,46 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
   };
 }
 
+type Statement = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * PGlite runs each statement on the main thread and its promises settle as microtasks, so work
+ * issuing statements back to back (an import's inserts, scoring's reads) would hold timers,
+ * sockets and requests for seconds. Here every statement, in a transaction too, ends with a turn
+ * of the event loop; node-postgres waits on a socket and needs none.
+ */
+function turnAfterEachStatement<T extends object>(client: T): T {
+  return new Proxy(client, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (typeof value !== 'function') return value;
+      if (property === 'query' || property === 'exec') {
+        const statement = value as Statement;
+        return async (...args: unknown[]) => {
+          try {
+            return await statement.apply(target, args);
+          } finally {
+            await nextTurn();
+          }
+        };
+      }
+      if (property === 'transaction') {
+        const transaction = value as (work: (tx: object) => unknown) => Promise<unknown>;
+        return (work: (tx: object) => unknown) =>
+          transaction.call(target, (tx) => work(turnAfterEachStatement(tx)));
+      }
+      return (value as Statement).bind(target);
+    },
+  });
+}
+
 async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
-  const db = drizzle(client, { schema });
+  const db = drizzle({ client: turnAfterEachStatement(client), schema });
   await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return {
     db: db as unknown as Database,

@@ -1,2 +1,4 @@
 export * from './schema';
 export * from './database';
+export * from './json-rows';
+export * from './any-uuid';

@@ -149,3 +149,18 @@ export function guardServices(onExit: () => void): void {
     process.exit(1);
   });
 }
+
+/** Removes every key of a run's Redis namespace (queues, cache, rate limits). */
+export async function deleteRedisNamespace(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

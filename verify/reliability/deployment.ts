@@ -2,13 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { startSandbox } from '@tt/broker-sandbox';
 import { sandboxEnv, type RunningSandbox } from '../../apps/bff/src/test-support/sandbox-broker';
 import { createTempDatabase, type TempDatabase } from '../../apps/bff/src/test-support/temp-database';
 import { TEST_ORIGIN } from '../../apps/bff/src/modules/auth/auth.test-support';
 import { NodeProcess, freePort, waitFor, waitHealthy } from '../lib/processes';
-import { REDIS_URL } from '../lib/services';
+import { REDIS_URL, deleteRedisNamespace } from '../lib/services';
 import { createInspector, inspectEmbeddedDataDir, type Inspector } from './inspector';
 
 export type Mode = 'embedded' | 'scaled';
@@ -58,7 +57,8 @@ export interface DeploymentOptions {
  */
 export async function startDeployment(options: DeploymentOptions): Promise<Deployment> {
   const frozen = new Date();
-  const sandbox = await startSandbox({ port: 0, now: () => frozen });
+  // The vendor's budget is roomy: the scenarios test its faults, not its plan.
+  const sandbox = await startSandbox({ port: 0, now: () => frozen, vendorRequestsPerMinute: 600 });
   const port = await freePort();
   const metricsPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), `tt-verify-${options.mode}-`));
@@ -74,6 +74,10 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
     // Crashed work is taken over within seconds rather than the production 30 s.
     JOB_LEASE_MS: '3000',
     LOG_LEVEL: options.logLevel ?? 'warn',
+    MARKET_VENDOR: 'twelvedata',
+    MARKET_VENDOR_BASE_URL: `${sandbox.url}/vendor/twelvedata`,
+    MARKET_VENDOR_API_KEY: 'tt-verify-vendor-key',
+    MARKET_VENDOR_REQUESTS_PER_MINUTE: '600',
   };
   let database: TempDatabase | undefined;
   let redisPrefix: string | undefined;
@@ -175,21 +179,6 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
   };
   await deployment.waitReady();
   return deployment;
-}
-
-/** Removes every key of a run's Redis namespace (queues, cache, rate limits). */
-async function deleteRedisNamespace(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** Waits until the BFF answers again after a fault (its own readiness: database, queue, ML). */

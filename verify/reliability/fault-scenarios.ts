@@ -1,6 +1,7 @@
 import { waitHealthy, sleep } from '../lib/processes';
 import { restartPostgres, restartRedis } from '../lib/services';
 import type { Section } from '../lib/report';
+import { recentCoinbaseCsv, VENDOR_CSV_FILLS } from '../../apps/bff/src/test-support/csv-upload';
 import type { Deployment } from './deployment';
 import { importUnderFault, retryImport, type FaultContext, type ImportRun } from './import-under-fault';
 
@@ -165,6 +166,39 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
             retryAfterSeconds: 1,
             pathPrefix: '/api/v3/brokerage',
           });
+        },
+      });
+    },
+  },
+  {
+    name: 'market-data vendor 429s and a 503 during a CSV import without a connection',
+    mode: 'scaled',
+    ci: true,
+    run: async (deployment, section) => {
+      await importUnderFault(deployment, section, {
+        csv: {
+          broker: 'coinbase',
+          text: recentCoinbaseCsv(VENDOR_CSV_FILLS),
+          fills: VENDOR_CSV_FILLS.length,
+        },
+        before: (d) => {
+          d.sandbox.faults.clear();
+          d.sandbox.faults.add({ kind: '429', count: 2, retryAfterSeconds: 1, pathPrefix: '/vendor' });
+          d.sandbox.faults.add({ kind: '5xx', status: 503, count: 1, pathPrefix: '/vendor' });
+        },
+        after: async (client, stored, s) => {
+          const withoutContext: string[] = [];
+          for (const trade of stored) {
+            const bias = (
+              await client.request({ method: 'GET', url: `/api/trades/${trade.id}/bias` })
+            ).json() as { items: { features: { RSI_14?: number | null } }[] };
+            if (bias.items.some((tag) => tag.features.RSI_14 == null)) withoutContext.push(trade.symbol);
+          }
+          s.check('every trade has market context from the vendor (RSI_14)', withoutContext.length === 0, {
+            withoutContext,
+            trades: stored.length,
+          });
+          s.equal('the vendor faults were all met', deployment.sandbox.faults.list().length, 0);
         },
       });
     },

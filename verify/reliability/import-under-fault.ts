@@ -3,8 +3,10 @@ import { createHttpClient, signUpWith } from '../../apps/bff/src/test-support/ht
 import {
   connectSandboxCoinbase,
   countSandboxSpotFills,
+  startImport,
 } from '../../apps/bff/src/test-support/sandbox-broker';
-import { mutationHeaders, type TestClient } from '../../apps/bff/src/modules/auth/auth.test-support';
+import type { TestClient } from '../../apps/bff/src/modules/auth/auth.test-support';
+import { uploadCsv } from '../../apps/bff/src/test-support/csv-upload';
 import { CoachClient } from '../lib/coach-client';
 import { waitFor } from '../lib/processes';
 import type { Section } from '../lib/report';
@@ -24,6 +26,10 @@ export interface FaultContext {
 
 export interface ImportUnderFaultOptions {
   account?: SandboxAccount;
+  /** Uploads this export (no broker connection) instead of importing the account's API fills. */
+  csv?: { broker: 'coinbase' | 'binance'; text: string; fills: number };
+  /** The scenario's own checks once the import has ended. */
+  after?: (client: TestClient, stored: StoredTrade[], section: Section) => Promise<void>;
   /** Set up before the import starts (sandbox faults). */
   before?: (deployment: Deployment) => void | Promise<void>;
   /** Runs while the import is in flight; its result is kept as the fault's figures. */
@@ -51,8 +57,15 @@ async function pollRun(client: TestClient, importId: string): Promise<ImportRun>
     .catch(() => ({}));
 }
 
+export interface StoredTrade {
+  id: string;
+  extId: string;
+  symbol: string;
+  labels: unknown[];
+}
+
 async function allTrades(client: TestClient) {
-  const stored: { id: string; extId: string; labels: unknown[] }[] = [];
+  const stored: StoredTrade[] = [];
   let cursor: string | null = null;
   do {
     const res = await client.request({
@@ -65,6 +78,13 @@ async function allTrades(client: TestClient) {
     cursor = page.nextCursor;
   } while (cursor);
   return stored;
+}
+
+async function importCsv(client: TestClient, csv: NonNullable<ImportUnderFaultOptions['csv']>) {
+  const res = await uploadCsv(client, csv.broker, csv.text);
+  if (res.statusCode !== 202)
+    throw new Error(`POST /api/imports/csv answered ${res.statusCode}: ${res.body}`);
+  return (res.json() as { importId: string }).importId;
 }
 
 export const cookieOf = (client: TestClient) => [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -83,7 +103,7 @@ export async function importUnderFault(
   const account = options.account ?? 'demo';
   const client = createHttpClient(deployment.base);
   const { userId } = await signUpWith(client);
-  await connectSandboxCoinbase(client, account);
+  if (!options.csv) await connectSandboxCoinbase(client, account);
   const cookie = cookieOf(client);
   const socket = new CoachClient({
     base: deployment.base,
@@ -116,15 +136,7 @@ async function runAndCheck(
 
   await options.before?.(deployment);
   const started = performance.now();
-  const accepted = await client.request({
-    method: 'POST',
-    url: '/api/trades/import',
-    headers: await mutationHeaders(client),
-    payload: {},
-  });
-  if (accepted.statusCode !== 202)
-    throw new Error(`import answered ${accepted.statusCode}: ${accepted.body}`);
-  const { importId } = accepted.json() as { importId: string };
+  const importId = options.csv ? await importCsv(client, options.csv) : await startImport(client);
   const context: FaultContext = {
     deployment,
     importId,
@@ -156,11 +168,9 @@ async function runAndCheck(
       error: run.error,
     },
   );
-  const expectedFills = await countSandboxSpotFills(
-    deployment.sandbox.url,
-    account,
-    new Date(String(run.since)),
-  );
+  const expectedFills =
+    options.csv?.fills ??
+    (await countSandboxSpotFills(deployment.sandbox.url, account, new Date(String(run.since))));
   const stored = await allTrades(client);
   section.equal(
     'every fill stored (count = independent count from the exchange)',
@@ -190,6 +200,7 @@ async function runAndCheck(
   }
 
   await checkEvents(section, deployment, socket, cookie, stored, run.status === 'succeeded');
+  await options.after?.(client, stored, section);
   section.figure('fills', expectedFills);
   section.figure('importSeconds', Math.round(finishedAt - started) / 1000);
   section.figure('completedSecondsAfterFault', Math.round(finishedAt - faultEndedAt) / 1000);
@@ -211,15 +222,7 @@ export async function retryImport(
   outcome: ImportOutcome,
 ): Promise<{ status: string | undefined; untagged: number }> {
   const { client } = outcome;
-  const accepted = await client.request({
-    method: 'POST',
-    url: '/api/trades/import',
-    headers: await mutationHeaders(client),
-    payload: {},
-  });
-  if (accepted.statusCode !== 202)
-    throw new Error(`import answered ${accepted.statusCode}: ${accepted.body}`);
-  const { importId } = accepted.json() as { importId: string };
+  const importId = await startImport(client);
   let run: ImportRun = {};
   await waitFor(
     'the new import to end',

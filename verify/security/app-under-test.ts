@@ -16,7 +16,7 @@ import { FAST_TEST_ARGON2, TEST_ORIGIN } from '../../apps/bff/src/modules/auth/a
 import { sandboxEnv, type RunningSandbox } from '../../apps/bff/src/test-support/sandbox-broker';
 import { createTempDatabase, type TempDatabase } from '../../apps/bff/src/test-support/temp-database';
 import { NodeProcess, ROOT, freePort, waitHealthy } from '../lib/processes';
-import { REDIS_URL } from '../lib/services';
+import { REDIS_URL, deleteRedisNamespace } from '../lib/services';
 
 export const WEB_ROOT = join(ROOT, 'apps/web/dist');
 
@@ -118,6 +118,7 @@ export async function startAppUnderTest(logDir: string): Promise<AppUnderTest> {
       await platform.close();
       await ml.stop();
       await sandbox.close();
+      await deleteRedisNamespace(redisPrefix).catch(() => undefined);
       await database.drop().catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     },

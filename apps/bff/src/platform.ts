@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { openDatabase, type DatabaseHandle } from '@tt/db';
 import { createHttpMlClient, createInProcessMlClient, type MlClient } from '@tt/ml';
 import type { AppConfig } from './config/config';
@@ -53,7 +53,11 @@ export async function createPlatform(
   const opened = await openDatabase(config.database);
   const database = tracing ? traceDatabase(opened) : opened;
   const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: true, lazyConnect: false })
+    ? new (await import('ioredis')).Redis(config.redisUrl, {
+        maxRetriesPerRequest: 3,
+        enableOfflineQueue: true,
+        lazyConnect: false,
+      })
     : undefined;
   redis?.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection error'));
 

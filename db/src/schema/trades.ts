@@ -84,9 +84,8 @@ export const biasTags = pgTable(
     tradeId: uuid('trade_id')
       .notNull()
       .references(() => trades.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The trade's owner, for per-user queries; the trade's cascade already removes the row with the user. */
+    userId: uuid('user_id').notNull(),
     label: text('label').notNull(),
     confidence: doublePrecision('confidence').notNull(),
     reasons: jsonb('reasons').notNull().default([]),
@@ -103,9 +102,8 @@ export const reflections = pgTable(
   'reflections',
   {
     id: id(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    /** As on bias_tags: the trade's cascade removes it, so no second foreign-key check per row. */
+    userId: uuid('user_id').notNull(),
     tradeId: uuid('trade_id')
       .notNull()
       .references(() => trades.id, { onDelete: 'cascade' }),
@@ -160,6 +158,8 @@ export const candleCoverage = pgTable(
     coveredFrom: tstz('covered_from').notNull(),
     coveredTo: tstz('covered_to').notNull(),
     gapHours: jsonb('gap_hours').notNull().default([]),
+    /** Who served the candles of this series: the broker itself, or the market-data vendor standing in. */
+    provider: text('provider').notNull().default('broker'),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.source, t.symbol] })],

@@ -25,3 +25,16 @@ export const CsvErrors = defineErrors('CSV', {
   UNKNOWN_FORMAT: [400, 'The file is not a known trade-history export'],
   INVALID_ROWS: [422, 'Some rows of the file are not valid'],
 });
+
+/**
+ * Market-data vendor failures (Twelve Data, for symbols no connected broker serves). The vendor key
+ * is the operator's, not the trader's: a refused key is a 502 whose detail stays on the server.
+ */
+export const MarketDataErrors = defineErrors('MARKET_DATA', {
+  UNKNOWN_SYMBOL: [422, 'The market-data vendor does not list this symbol'],
+  INVALID_KEY: [502, 'The market-data vendor rejected our API key'],
+  RATE_LIMITED: [429, 'The market-data vendor is rate limiting us'],
+  UNAVAILABLE: [503, 'The market-data vendor is unavailable'],
+  BAD_RESPONSE: [502, 'The market-data vendor sent a response we do not understand'],
+  REQUEST_REJECTED: [502, 'The market-data vendor rejected a request'],
+});

@@ -12,7 +12,7 @@ export type {
   OAuthTokens,
   SyncState,
 } from './types';
-export { BrokerErrors, CsvErrors } from './errors';
+export { BrokerErrors, CsvErrors, MarketDataErrors } from './errors';
 export type {
   AdapterEvent,
   AdapterEventListener,
@@ -31,3 +31,10 @@ export type { BinanceAdapter } from './binance/binance.adapter';
 export { parseTradeCsv, CSV_FORMATS, type ParsedTradeCsv } from './csv/parse-trade-csv';
 export { fillFingerprint } from './csv/csv-fill';
 export { SyncStateSchema } from './sync-state';
+export { createTwelveDataSource, TWELVE_DATA_MAX_BARS } from './vendor/twelvedata.source';
+export type {
+  FetchHourlyInput,
+  TwelveDataSourceOptions,
+  VendorBudget,
+  VendorCandleSource,
+} from './vendor/vendor.types';

@@ -14,6 +14,8 @@ import type { FaultController } from './faults/faults';
 import { registerFaults } from './faults/faults.routes';
 import type { SandboxOptions, SandboxState } from './sandbox.state';
 import { createSandboxState } from './sandbox.state';
+import { registerTwelveData } from './vendor/twelvedata.routes';
+import { twelveDataError } from './vendor/twelvedata.errors';
 
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
@@ -33,6 +35,8 @@ async function registerSandbox(app: FastifyInstance, state: SandboxState): Promi
         return brokerageError(reply, status, status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT', message);
       case 'binance':
         return binanceError(reply, status, status >= 500 ? -1000 : -1100, message);
+      case 'vendor':
+        return twelveDataError(reply, status, message);
       case 'sandbox':
         return reply
           .code(status)
@@ -46,12 +50,14 @@ async function registerSandbox(app: FastifyInstance, state: SandboxState): Promi
   registerBinanceMarket(app, state);
   registerBinanceAccount(app, state);
   registerBinanceKeys(app, state);
+  registerTwelveData(app, state);
 }
 
 /**
  * The broker sandbox as a Fastify plugin: a local exchange that speaks Coinbase's and Binance's
- * real wire formats. Register it under a prefix (`app.register(sandboxPlugin, { prefix: '/sandbox' })`);
- * its pages and redirects stay inside that prefix. Each registration has its own state.
+ * real wire formats, and a market-data vendor that speaks Twelve Data's. Register it under a prefix
+ * (`app.register(sandboxPlugin, { prefix: '/sandbox' })`); its pages and redirects stay inside that
+ * prefix. Each registration has its own state.
  */
 export async function sandboxPlugin(app: FastifyInstance, opts: SandboxOptions): Promise<void> {
   await registerSandbox(app, createSandboxState(opts));

@@ -3,10 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokerConnections, openDatabase, users, type DatabaseHandle } from '@tt/db';
+import { brokerConnections, openDatabase, type DatabaseHandle } from '@tt/db';
 import { loadConfig } from '../config/config';
 import { createVault, parseKeySpec } from '../infra/keys';
 import { rotateKeys } from './keys-rotate';
+import { insertTestUser } from '../test-support/test-user';
 
 describe('rotateKeys', () => {
   let handle: DatabaseHandle;
@@ -17,19 +18,16 @@ describe('rotateKeys', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'tt-rotate-'));
     handle = await openDatabase({ driver: 'pglite', dataDir: null });
-    const [user] = await handle.db
-      .insert(users)
-      .values({ email: 'rotate@example.test', passwordHash: 'x' })
-      .returning({ id: users.id });
+    const userId = await insertTestUser(handle.db);
     const id = randomUUID();
-    const context = `user:${user!.id}|conn:${id}|access`;
+    const context = `user:${userId}|conn:${id}|access`;
     const sealed = createVault(parseKeySpec(`old:${oldKey}`)).seal(
       '{"apiKey":"k","apiSecret":"sbx_sk_x"}',
       context,
     );
     await handle.db.insert(brokerConnections).values({
       id,
-      userId: user!.id,
+      userId,
       broker: 'binance',
       status: 'active',
       accessEnc: sealed.blob,

@@ -90,6 +90,16 @@ export const EnvSchema = z.object({
   BINANCE_ENABLED: flag,
   BINANCE_API_BASE_URL: url.default('https://api.binance.com'),
 
+  /**
+   * Hourly candles from a market-data vendor for series the broker does not serve (a symbol it
+   * does not list, a CSV import without a connection). On by default only with the bundled sandbox.
+   */
+  MARKET_VENDOR: z.enum(['off', 'twelvedata']).optional(),
+  MARKET_VENDOR_BASE_URL: url.default('https://api.twelvedata.com'),
+  MARKET_VENDOR_API_KEY: optionalString,
+  /** The vendor plan's calls per minute (Twelve Data's free plan: 8); calls beyond it wait. */
+  MARKET_VENDOR_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(8),
+
   HIBP_ENABLED: flag,
   SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,

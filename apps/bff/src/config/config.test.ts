@@ -12,6 +12,11 @@ describe('loadConfig', () => {
     expect(config.keys.driver).toBe('file');
     expect(config.brokers.sandbox).toBe(true);
     expect(config.brokers.coinbase.apiBaseUrl).toBe('http://127.0.0.1:3000/sandbox');
+    expect(config.marketVendor).toMatchObject({
+      name: 'twelvedata',
+      baseUrl: 'http://127.0.0.1:3000/sandbox/vendor/twelvedata',
+      requestsPerMinute: 8,
+    });
   });
 
   it('switches to the scaled drivers by their variables', () => {
@@ -28,6 +33,23 @@ describe('loadConfig', () => {
     expect(config.ml).toMatchObject({ mode: 'http', url: 'http://127.0.0.1:3100' });
     expect(config.brokers.sandbox).toBe(false);
     expect(config.brokers.coinbase.apiBaseUrl).toBe('https://api.coinbase.com');
+    expect(config.marketVendor).toBeUndefined();
+  });
+
+  it('switches the market-data vendor on by its flag, with its key', () => {
+    const config = loadConfig({
+      COINBASE_CLIENT_ID: 'real-client',
+      MARKET_VENDOR: 'twelvedata',
+      MARKET_VENDOR_API_KEY: 'vendor-key',
+      MARKET_VENDOR_REQUESTS_PER_MINUTE: '55',
+    });
+    expect(config.marketVendor).toEqual({
+      name: 'twelvedata',
+      baseUrl: 'https://api.twelvedata.com',
+      apiKey: 'vendor-key',
+      requestsPerMinute: 55,
+    });
+    expect(loadConfig({ MARKET_VENDOR: 'off' }).marketVendor).toBeUndefined();
   });
 
   it.each([
@@ -39,6 +61,9 @@ describe('loadConfig', () => {
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
     [{ ML_URL: 'http://127.0.0.1:3100' }, 'ML_HMAC_SECRET'],
     [{ BINANCE_ENABLED: 'maybe' }, 'BINANCE_ENABLED'],
+    [{ MARKET_VENDOR: 'coinapi' }, 'MARKET_VENDOR'],
+    [{ COINBASE_CLIENT_ID: 'real', MARKET_VENDOR: 'twelvedata' }, 'MARKET_VENDOR_API_KEY'],
+    [{ MARKET_VENDOR_REQUESTS_PER_MINUTE: '0' }, 'MARKET_VENDOR_REQUESTS_PER_MINUTE'],
   ])('rejects %o naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(variable));

@@ -37,6 +37,9 @@ export interface AppConfig {
     };
     binance: { enabled: boolean; apiBaseUrl: string };
   };
+  /** The market-data vendor, when one is switched on. */
+  marketVendor:
+    { name: 'twelvedata'; baseUrl: string; apiKey: string; requestsPerMinute: number } | undefined;
   hibpEnabled: boolean;
   syncIntervalMinutes: number;
   otlpEndpoint: string | undefined;
@@ -59,13 +62,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
   if (env.ML_URL && !env.ML_HMAC_SECRET) problems.push('ML_HMAC_SECRET: required when ML_URL is set');
   if (env.S3_ENDPOINT && !env.S3_BUCKET) problems.push('S3_BUCKET: required when S3_ENDPOINT is set');
-  if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = resolve(env.DATA_DIR);
   const publicOrigin = env.PUBLIC_ORIGIN ?? `http://${env.HOST}:${env.PORT}`;
   // Without real Coinbase credentials the bundled sandbox stands in, so a new user can try everything.
   const sandbox = env.BROKER_SANDBOX ?? !env.COINBASE_CLIENT_ID;
   const sandboxBase = `${publicOrigin.replace(/\/$/, '')}/sandbox`;
+  // The sandbox also imitates the vendor; a real vendor needs its key.
+  const vendorOnSandbox = sandbox && !source.MARKET_VENDOR_BASE_URL;
+  const vendor = env.MARKET_VENDOR ?? (vendorOnSandbox ? 'twelvedata' : 'off');
+  const vendorKey = env.MARKET_VENDOR_API_KEY ?? (vendorOnSandbox ? 'sandbox-vendor-key' : undefined);
+  if (vendor !== 'off' && !vendorKey) {
+    problems.push('MARKET_VENDOR_API_KEY: required when MARKET_VENDOR is set');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     env,
     http: { host: env.HOST, port: env.PORT, metricsPort: env.METRICS_PORT, publicOrigin },
@@ -130,6 +140,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
             : env.BINANCE_API_BASE_URL,
       },
     },
+    marketVendor:
+      vendor === 'off'
+        ? undefined
+        : {
+            name: vendor,
+            baseUrl: vendorOnSandbox ? `${sandboxBase}/vendor/twelvedata` : env.MARKET_VENDOR_BASE_URL,
+            apiKey: vendorKey!,
+            requestsPerMinute: env.MARKET_VENDOR_REQUESTS_PER_MINUTE,
+          },
     hibpEnabled: env.HIBP_ENABLED ?? false,
     syncIntervalMinutes: env.SYNC_INTERVAL_MINUTES,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,

@@ -15,3 +15,9 @@ export function moneyString(value: Dec): string {
   const rounded = value.toDecimalPlaces(18, Decimal.ROUND_HALF_EVEN);
   return rounded.isZero() ? '0' : rounded.toFixed();
 }
+
+/**
+ * `part / whole` as a double, for ratios stored and compared as doubles (P&L as a fraction of
+ * cost): within 2 ulp of the exact quotient, without an 80-digit division. Callers handle zero.
+ */
+export const ratio = (part: Dec, whole: Dec): number => part.toNumber() / whole.toNumber();

@@ -1,8 +1,8 @@
-import { createAdapters } from '@tt/adapters';
+import { createAdapters, createTwelveDataSource } from '@tt/adapters';
 import type { Platform } from '../platform';
 import { createBrokerConnectionsService } from './brokers';
 import { createCoachEventsService } from './coach-events';
-import { createMarketDataService } from './market-data';
+import { createMarketDataService, createSharedVendorBudget } from './market-data';
 import { createPositionsService } from './positions';
 import { createRulesService } from './rules';
 import { createTradesService } from './trades';
@@ -44,9 +44,26 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
     audit: identity.audit,
   });
   const events = createCoachEventsService({ db, pubsub });
-  const marketData = createMarketDataService({ db });
-  const positions = createPositionsService({ db, marketData });
-  const trades = createTradesService({ db });
+  const vendor =
+    config.marketVendor &&
+    createTwelveDataSource({
+      baseUrl: config.marketVendor.baseUrl,
+      apiKey: config.marketVendor.apiKey,
+      budget: createSharedVendorBudget({
+        cache,
+        vendor: config.marketVendor.name,
+        perMinute: config.marketVendor.requestsPerMinute,
+      }),
+      logger: logger.child({ component: 'market-vendor' }),
+    });
+  const marketData = createMarketDataService({
+    db,
+    ...(vendor ? { vendor } : {}),
+    logger,
+    metrics: telemetry.metrics.vendor,
+  });
+  const trades = createTradesService({ db, cache });
+  const positions = createPositionsService({ db, marketData, trades });
 
   const rules = createRulesService({
     db,
@@ -61,6 +78,7 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
     marketData,
     rules,
     events,
+    trades,
     metrics: telemetry.metrics.pipeline,
   });
   const importJob = importTradesJob({
@@ -69,6 +87,7 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
     marketData,
     positions,
     events,
+    trades,
     jobs,
     scoreJob: () => scoreJob,
     metrics: telemetry.metrics.pipeline,
@@ -76,6 +95,7 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
   const imports = createImportsService({
     db,
     jobs,
+    trades,
     brokers,
     marketData,
     importJob: () => importJob,

@@ -33,7 +33,7 @@ async function exportedNames(): Promise<Set<string>> {
 
 /** The application series an expression reads (histogram suffixes folded into the family). */
 function seriesIn(expr: string): string[] {
-  const names = expr.match(/\b(?:jobs|ws|http|imports|bias|ml|broker)_[a-z_]+\b/g) ?? [];
+  const names = expr.match(/\b(?:jobs|ws|http|imports|bias|ml|broker|market)_[a-z_]+\b/g) ?? [];
   return [...new Set(names.map((name) => name.replace(/_(bucket|count|sum)$/, '')))];
 }
 
@@ -74,7 +74,7 @@ describe('infra/prometheus/alerts.yml', () => {
       return;
     }
     expect(execFileSync(tool, ['check', 'rules', ALERTS], { encoding: 'utf8' })).toContain(
-      'SUCCESS: 7 rules found',
+      'SUCCESS: 8 rules found',
     );
     const unit = spawnSync(tool, ['test', 'rules', 'alerts.test.yml'], {
       cwd: `${INFRA}prometheus`,

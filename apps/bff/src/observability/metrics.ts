@@ -30,8 +30,14 @@ export interface MlMetrics {
   observe(operation: string, outcome: 'ok' | 'error', seconds: number): void;
 }
 
+/** Candle fetches from the market-data vendor: `ok`, `unknown_symbol` or `error`, waits for its budget included. */
+export interface VendorMetrics {
+  observe(vendor: string, outcome: 'ok' | 'unknown_symbol' | 'error', seconds: number): void;
+}
+
 export interface AppMetrics {
   pipeline: PipelineMetrics;
+  vendor: VendorMetrics;
   ml: MlMetrics;
   /** Counts offline answers given instead of the LLM's (embedded mode; the ML service counts its own). */
   llmFallback(reason: string): void;
@@ -67,6 +73,13 @@ export function createAppMetrics(registry: Registry): AppMetrics {
     name: 'ml_llm_fallbacks_total',
     help: 'Reflections answered by the offline coach because the LLM failed or was resting',
     labelNames: ['reason'] as const,
+    registers,
+  });
+  const vendorFetches = new Histogram({
+    name: 'market_vendor_fetch_duration_seconds',
+    help: 'Candle fetches from the market-data vendor by outcome (ok, unknown_symbol, error), budget waits included',
+    labelNames: ['vendor', 'outcome'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers,
   });
   const brokerRequests = new Histogram({
@@ -150,6 +163,11 @@ export function createAppMetrics(registry: Registry): AppMetrics {
     ml: {
       observe(operation, outcome, seconds) {
         mlDuration.observe({ operation, outcome }, seconds);
+      },
+    },
+    vendor: {
+      observe(vendor, outcome, seconds) {
+        vendorFetches.observe({ vendor, outcome }, seconds);
       },
     },
     llmFallback(reason) {

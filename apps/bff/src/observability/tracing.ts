@@ -1,13 +1,5 @@
 import { context, propagation, trace, SpanStatusCode, type Span, type SpanOptions } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  SimpleSpanProcessor,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 export const TRACER_NAME = 'trading-twin';
 
@@ -37,9 +29,21 @@ export const TRACING_OFF: Tracing = { enabled: false, shutdown: async () => unde
  */
 export async function startTracing(options: TracingOptions): Promise<Tracing> {
   if (!options.exporter && !options.otlpEndpoint) return TRACING_OFF;
+  // The SDK is loaded only when tracing is on: it costs a quarter of a second of start-up.
+  const [
+    { AsyncLocalStorageContextManager },
+    { W3CTraceContextPropagator },
+    { resourceFromAttributes },
+    sdk,
+  ] = await Promise.all([
+    import('@opentelemetry/context-async-hooks'),
+    import('@opentelemetry/core'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-base'),
+  ]);
+  const { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } = sdk;
   const exporter =
     options.exporter ??
-    // Loaded only when configured: the OTLP exporter and its transformer cost start-up time.
     new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({
       url: `${options.otlpEndpoint!.replace(/\/+$/, '')}/v1/traces`,
     });

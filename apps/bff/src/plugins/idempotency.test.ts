@@ -1,12 +1,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { idempotencyKeys, openDatabase, users, type DatabaseHandle } from '@tt/db';
+import { idempotencyKeys, openDatabase, type DatabaseHandle } from '@tt/db';
 import { eq } from 'drizzle-orm';
 import { installProblemHandlers } from '@tt/shared/http';
 import cookies, { SESSION_COOKIE } from './cookies';
 import authSession from './auth-session';
 import idempotency, { attributeToUser } from './idempotency';
+import { insertTestUser } from '../test-support/test-user';
 
 const HOUR = 60 * 60_000;
 
@@ -36,11 +37,7 @@ describe('idempotency plugin', () => {
   beforeAll(async () => {
     database = await openDatabase({ driver: 'pglite', dataDir: null });
     for (const name of ['alice', 'bob']) {
-      const [row] = await database.db
-        .insert(users)
-        .values({ email: `${name}@example.com`, passwordHash: 'x' })
-        .returning();
-      userIds[name] = row!.id;
+      userIds[name] = await insertTestUser(database.db, `${name}@example.com`);
     }
     app = Fastify();
     installProblemHandlers(app);

@@ -50,17 +50,32 @@ export function createHttpClient(baseUrl: string): TestClient {
   return client;
 }
 
-/** Signs a fresh user up and in through any test client. */
+// Long enough for the per-minute auth windows to pass, short enough that a broken limiter fails.
+const MAX_RATE_LIMITED_WAIT_MS = 90_000;
+
+/**
+ * Signs a fresh user up and in through any test client. Verification suites sign many traders up
+ * from one address, so, like a polite client, this waits out a 429's Retry-After and tries again.
+ */
 export async function signUpWith(client: TestClient): Promise<{ userId: string; email: string }> {
   const email = `trader-${Math.random().toString(36).slice(2, 10)}@example.com`;
   for (const url of ['/api/auth/signup', '/api/auth/login']) {
-    const res = await client.request({
-      method: 'POST',
-      url,
-      headers: await mutationHeaders(client),
-      payload: { email, password: TEST_PASSWORD },
-    });
-    if (res.statusCode >= 300) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`);
+    const deadline = Date.now() + MAX_RATE_LIMITED_WAIT_MS;
+    for (;;) {
+      const res = await client.request({
+        method: 'POST',
+        url,
+        headers: await mutationHeaders(client),
+        payload: { email, password: TEST_PASSWORD },
+      });
+      const waitMs = Math.max(Number(res.headers['retry-after']) * 1000, 250);
+      if (res.statusCode === 429 && Number.isFinite(waitMs) && Date.now() + waitMs < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        continue;
+      }
+      if (res.statusCode >= 300) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`);
+      break;
+    }
   }
   const me = (await client.request({ method: 'GET', url: '/api/auth/me' })).json() as { id: string };
   return { userId: me.id, email };

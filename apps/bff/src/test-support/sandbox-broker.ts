@@ -56,11 +56,8 @@ export async function connectSandboxCoinbase(
   }
 }
 
-/** Starts an import and waits for it to finish; returns the final import. */
-export async function importAndWait(
-  client: TestClient,
-  timeoutMs = 120_000,
-): Promise<Record<string, unknown>> {
+/** Asks for an import of every connected broker; returns its id once the API accepted it (202). */
+export async function startImport(client: TestClient): Promise<string> {
   const accepted = await client.request({
     method: 'POST',
     url: '/api/trades/import',
@@ -69,7 +66,15 @@ export async function importAndWait(
   });
   if (accepted.statusCode !== 202)
     throw new Error(`import answered ${accepted.statusCode}: ${accepted.body}`);
-  const { importId } = accepted.json() as { importId: string };
+  return (accepted.json() as { importId: string }).importId;
+}
+
+/** Starts an import and waits for it to finish; returns the final import. */
+export async function importAndWait(
+  client: TestClient,
+  timeoutMs = 120_000,
+): Promise<Record<string, unknown>> {
+  const importId = await startImport(client);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = (await client.request({ method: 'GET', url: `/api/imports/${importId}` })).json() as Record<

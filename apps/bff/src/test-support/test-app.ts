@@ -53,6 +53,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     METRICS_PORT: '0',
     PUBLIC_ORIGIN: 'http://127.0.0.1:3000',
     REDIS_PREFIX,
+    // The vendor would be the bundled sandbox at PUBLIC_ORIGIN, which a test app does not listen on.
+    MARKET_VENDOR: 'off',
     ...options.env,
   });
   // In-memory PGlite: tests never touch the disk database.

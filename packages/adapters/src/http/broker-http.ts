@@ -11,6 +11,7 @@ import type {
   Sleep,
 } from './http.types';
 import { redactUrl, scrubSecrets } from './redact';
+import { abortableSleep } from './sleep';
 
 /** One attempt's request. Built fresh per attempt, so signatures and tokens are never stale. */
 export interface PreparedRequest {
@@ -61,16 +62,6 @@ class AttemptTimeoutError extends Error {
 type AttemptOutcome =
   { kind: 'response'; response: BrokerResponse } | { kind: 'network' | 'timeout'; error: unknown };
 
-const defaultSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    });
-  });
-
 /**
  * The one resilient HTTP client, one instance per broker: per-attempt timeout, retries with
  * exponential backoff and full jitter on 429/418/5xx/network errors (waiting at least
@@ -96,7 +87,7 @@ export class BrokerHttp {
     private readonly onEvent: AdapterEventListener | undefined,
   ) {
     this.clock = options.clock ?? { now: () => Date.now() };
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? abortableSleep;
     this.random = options.random ?? Math.random;
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.timeoutMs = options.timeoutMs ?? 15_000;

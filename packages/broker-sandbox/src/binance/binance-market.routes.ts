@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { formatScaled, QTY_SCALE } from '../core/decimal';
 import { uniform } from '../core/hash';
-import { ANCHOR_HOUR, EPOCH_MS, HOUR_MS, hourOfMs, hourStartMs } from '../core/time';
+import { EPOCH_MS, HOUR_MS, hourStartMs } from '../core/time';
 import type { VenueSymbol } from '../market/market.assets';
 import { BINANCE } from '../market/market.assets';
 import type { SandboxState } from '../sandbox.state';
@@ -150,24 +150,13 @@ export function registerBinanceMarket(app: FastifyInstance, state: SandboxState)
     const limit = Math.min(limitParam ?? DEFAULT_KLINES, MAX_KLINES);
 
     const series = state.market.asset(spec.asset);
-    // Only closed klines: the kline of hour h closes when hour h + 1 starts.
-    const newest = Math.min(
-      hourOfMs(state.nowMs()) - 1,
-      endTime === undefined ? Infinity : Math.floor((endTime - EPOCH_MS) / HOUR_MS),
-    );
-    const oldest = Math.max(
-      ANCHOR_HOUR,
-      startTime === undefined ? -Infinity : Math.ceil((startTime - EPOCH_MS) / HOUR_MS),
-    );
-    const hours: number[] = [];
-    if (startTime !== undefined) {
-      for (let hour = oldest; hour <= newest && hours.length < limit; hour++)
-        if (!series.isGap(hour)) hours.push(hour);
-    } else {
-      for (let hour = newest; hour >= oldest && hours.length < limit; hour--)
-        if (!series.isGap(hour)) hours.push(hour);
-      hours.reverse();
-    }
+    const hours = series.closedHours({
+      oldest: startTime === undefined ? -Infinity : Math.ceil((startTime - EPOCH_MS) / HOUR_MS),
+      newest: endTime === undefined ? Infinity : Math.floor((endTime - EPOCH_MS) / HOUR_MS),
+      nowMs: state.nowMs(),
+      limit,
+      keep: startTime === undefined ? 'newest' : 'oldest',
+    });
     return reply.send(
       hours.map((hour) => {
         const candle = series.candle(hour)!;

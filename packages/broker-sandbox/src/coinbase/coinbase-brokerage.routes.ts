@@ -1,14 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatScaled, PRICE_SCALE, QTY_SCALE } from '../core/decimal';
-import {
-  ANCHOR_HOUR,
-  EPOCH_MS,
-  HISTORY_MS,
-  HOUR_MS,
-  hourOfMs,
-  hourStartMs,
-  parseRfc3339,
-} from '../core/time';
+import { EPOCH_MS, HISTORY_MS, HOUR_MS, hourStartMs, parseRfc3339 } from '../core/time';
 import { COINBASE } from '../market/market.assets';
 import type { SandboxState } from '../sandbox.state';
 import { TRADER_PROFILES } from '../traders/trader.accounts';
@@ -214,22 +206,25 @@ export function registerCoinbaseBrokerage(app: FastifyInstance, state: SandboxSt
         return brokerageError(reply, 400, 'INVALID_ARGUMENT', `limit must be between 1 and ${MAX_CANDLES}`);
       }
       const series = state.market.asset(product.asset);
-      // Only closed candles: the candle of hour h closes when hour h + 1 starts.
-      const newest = Math.min(hourOfMs(state.nowMs()) - 1, Math.ceil((end * 1000 - EPOCH_MS) / HOUR_MS) - 1);
-      const oldest = Math.max(ANCHOR_HOUR, Math.ceil((start * 1000 - EPOCH_MS) / HOUR_MS));
-      const candles = [];
-      for (let hour = newest; hour >= oldest && candles.length < limit; hour--) {
-        const candle = series.candle(hour);
-        if (!candle) continue;
-        candles.push({
+      // Coinbase answers newest first; `end` is the first second it does not want.
+      const hours = series.closedHours({
+        oldest: Math.ceil((start * 1000 - EPOCH_MS) / HOUR_MS),
+        newest: Math.ceil((end * 1000 - EPOCH_MS) / HOUR_MS) - 1,
+        nowMs: state.nowMs(),
+        limit,
+        keep: 'newest',
+      });
+      const candles = hours.reverse().map((hour) => {
+        const candle = series.candle(hour)!;
+        return {
           start: String(hourStartMs(hour) / 1000),
           low: formatScaled(BigInt(candle.low), PRICE_SCALE, 'trim'),
           high: formatScaled(BigInt(candle.high), PRICE_SCALE, 'trim'),
           open: formatScaled(BigInt(candle.open), PRICE_SCALE, 'trim'),
           close: formatScaled(BigInt(candle.close), PRICE_SCALE, 'trim'),
           volume: formatScaled(BigInt(candle.volume * COINBASE.volumeFactor), QTY_SCALE, 'trim'),
-        });
-      }
+        };
+      });
       return reply.send({ candles });
     },
   );

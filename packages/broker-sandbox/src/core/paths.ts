@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 
 /** Which API a path belongs to, so that errors and faults answer in that API's own format. */
-export type ApiFamily = 'oauth' | 'coinbase' | 'binance' | 'sandbox';
+export type ApiFamily = 'oauth' | 'coinbase' | 'binance' | 'vendor' | 'sandbox';
 
 /** The request path relative to the sandbox root (its mount prefix removed), without the query. */
 export function sandboxPath(request: FastifyRequest, prefix: string): string {
@@ -19,5 +19,6 @@ export function familyOf(path: string): ApiFamily {
   if (path.startsWith('/oauth')) return 'oauth';
   if (path.startsWith('/api/v3/brokerage')) return 'coinbase';
   if (path.startsWith('/api/v3/') || path.startsWith('/sapi/')) return 'binance';
+  if (path.startsWith('/vendor/')) return 'vendor';
   return 'sandbox';
 }

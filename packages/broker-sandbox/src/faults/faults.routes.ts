@@ -6,6 +6,7 @@ import { brokerageRateLimited, brokerageUnavailable, oauthError } from '../coinb
 import type { ApiFamily } from '../core/paths';
 import { familyOf, sandboxPath } from '../core/paths';
 import type { SandboxState } from '../sandbox.state';
+import { twelveDataError, twelveDataUnavailable } from '../vendor/twelvedata.errors';
 import { FaultRuleSchema } from './faults';
 
 /**
@@ -24,6 +25,8 @@ function answerRateLimited(reply: FastifyReply, family: ApiFamily): FastifyReply
       return brokerageRateLimited(reply);
     case 'oauth':
       return oauthError(reply, 429, 'rate_limit_exceeded', 'Too many requests');
+    case 'vendor':
+      return twelveDataError(reply, 429, 'You have run out of API credits for the current minute.');
     case 'sandbox':
       return reply.code(429).send({ error: 'rate_limited', message: 'Too many requests' });
   }
@@ -42,6 +45,8 @@ function answerServerError(reply: FastifyReply, family: ApiFamily, status: numbe
         status === 503 ? 'temporarily_unavailable' : 'server_error',
         'The server failed.',
       );
+    case 'vendor':
+      return twelveDataUnavailable(reply, status);
     case 'sandbox':
       return reply.code(status).send({ error: 'server_error', message: 'The server failed.' });
   }

@@ -1,9 +1,11 @@
 /**
  * The assets the sandbox market trades, and the symbols each exchange lists for them. Both
  * exchanges quote the same underlying price path per asset (USD and USDT are treated alike).
+ * LTC and AVAX are listed by neither exchange: only the market-data vendor serves them. (Prices are
+ * integer cents, so an asset worth cents, such as ADA or XRP, would move in steps of a percent.)
  */
 
-export type AssetId = 'BTC' | 'ETH' | 'SOL' | 'BNB';
+export type AssetId = 'BTC' | 'ETH' | 'SOL' | 'BNB' | 'LTC' | 'AVAX';
 
 export interface AssetSpec {
   id: AssetId;
@@ -22,6 +24,8 @@ export const ASSETS: Readonly<Record<AssetId, AssetSpec>> = {
   ETH: { id: 'ETH', index: 2, basePrice: 3_300, hourlyVolatility: 0.0085, hourlyVolume: 5_200 },
   SOL: { id: 'SOL', index: 3, basePrice: 190, hourlyVolatility: 0.011, hourlyVolume: 61_000 },
   BNB: { id: 'BNB', index: 4, basePrice: 650, hourlyVolatility: 0.0075, hourlyVolume: 9_800 },
+  LTC: { id: 'LTC', index: 5, basePrice: 105, hourlyVolatility: 0.009, hourlyVolume: 14_000 },
+  AVAX: { id: 'AVAX', index: 6, basePrice: 36, hourlyVolatility: 0.011, hourlyVolume: 90_000 },
 };
 
 export interface VenueSymbol {

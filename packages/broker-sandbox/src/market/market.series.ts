@@ -1,5 +1,5 @@
 import { mix, normal, uniform } from '../core/hash';
-import { ANCHOR_HOUR } from '../core/time';
+import { ANCHOR_HOUR, hourOfMs } from '../core/time';
 import type { AssetId, AssetSpec } from './market.assets';
 import { ASSETS } from './market.assets';
 import type { MarketEvent, WeekRegime } from './market.events';
@@ -82,6 +82,31 @@ export class AssetSeries {
     this.ensure(hour);
     const i = hour - ANCHOR_HOUR;
     return i < 0 || this.gap[i] === 1;
+  }
+
+  /**
+   * The hours of [oldest, newest] with a candle that has closed by `nowMs` (the candle of hour h
+   * closes when hour h + 1 starts), ascending: at most `limit` of them, the newest ones unless
+   * `keep` is `oldest`. Every candle endpoint answers from this, each in its own format.
+   */
+  closedHours(range: {
+    oldest: number;
+    newest: number;
+    nowMs: number;
+    limit: number;
+    keep: 'newest' | 'oldest';
+  }): number[] {
+    const oldest = Math.max(ANCHOR_HOUR, range.oldest);
+    const newest = Math.min(hourOfMs(range.nowMs) - 1, range.newest);
+    const hours: number[] = [];
+    if (range.keep === 'oldest') {
+      for (let hour = oldest; hour <= newest && hours.length < range.limit; hour++)
+        if (!this.isGap(hour)) hours.push(hour);
+      return hours;
+    }
+    for (let hour = newest; hour >= oldest && hours.length < range.limit; hour--)
+      if (!this.isGap(hour)) hours.push(hour);
+    return hours.reverse();
   }
 
   /** The hour's candle, or undefined for a gap hour or an hour before the market existed. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ANCHOR_HOUR, hourOfMs } from '../core/time';
+import { ANCHOR_HOUR, EPOCH_MS, HOUR_MS, hourOfMs } from '../core/time';
 import { GAP_BLOCK_HOURS, weekRegime } from './market.events';
 import { bollingerPosition, drawdown, pctChange, wilderRsi } from './market.indicators';
 import { Market } from './market.series';
@@ -123,5 +123,43 @@ describe('Market', () => {
     const regimes = Array.from({ length: 52 }, (_, week) => weekRegime(btc.key, NOW_HOUR - week * 168));
     expect(regimes).toContain('quiet');
     expect(regimes).toContain('stormy');
+  });
+});
+
+describe('closedHours', () => {
+  const series = new Market(5).asset('ETH');
+  const nowHour = ANCHOR_HOUR + 2_000;
+  const nowMs = EPOCH_MS + nowHour * HOUR_MS + HOUR_MS / 2;
+
+  it('answers only closed hours without gaps, ascending, the newest or the oldest ones up to the limit', () => {
+    const all = series.closedHours({
+      oldest: -Infinity,
+      newest: Infinity,
+      nowMs,
+      limit: 10_000,
+      keep: 'newest',
+    });
+    expect(all[0]).toBe(ANCHOR_HOUR);
+    expect(all.at(-1)).toBe(nowHour - 1);
+    expect(all.every((hour, i) => i === 0 || hour > all[i - 1]!)).toBe(true);
+    expect(all.every((hour) => !series.isGap(hour))).toBe(true);
+    expect(all.length).toBeLessThan(2_000);
+
+    const newest = series.closedHours({
+      oldest: -Infinity,
+      newest: Infinity,
+      nowMs,
+      limit: 5,
+      keep: 'newest',
+    });
+    const oldest = series.closedHours({
+      oldest: -Infinity,
+      newest: Infinity,
+      nowMs,
+      limit: 5,
+      keep: 'oldest',
+    });
+    expect(newest).toEqual(all.slice(-5));
+    expect(oldest).toEqual(all.slice(0, 5));
   });
 });

@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { createMemoryPubSub } from './memory-pubsub';
@@ -66,5 +67,30 @@ describe.each([
     await waitFor(() => b.length === 2);
     expect(a).toEqual(['for-a']);
     expect(b).toEqual(['for-b', 'marker']);
+  });
+});
+
+describe('Redis pub/sub start-up', () => {
+  it('subscriptions made while the connection is still in its ready check receive messages', async () => {
+    const duplicate = vi.spyOn(Redis.prototype, 'duplicate');
+    const prefix = `tt:test:${randomUUID()}:`;
+    const client = new Redis(url);
+    clients.push(client);
+    const pubsub = createRedisPubSub(client, prefix);
+    opened.push(pubsub);
+    const connection = duplicate.mock.results[0]!.value as Redis;
+    duplicate.mockRestore();
+    // Connected but not ready: ioredis 5 writes SUBSCRIBE at once here, which breaks its ready check.
+    await once(connection, 'connect');
+    const got: string[] = [];
+    // Two modules of one process subscribing to one channel at once (sessions and sockets do).
+    await Promise.all([
+      pubsub.subscribe('early', (m) => got.push(`first:${m}`)),
+      pubsub.subscribe('early', (m) => got.push(`second:${m}`)),
+    ]);
+    await waitFor(() => connection.status === 'ready');
+    await pubsub.publish('early', 'hello');
+    await waitFor(() => got.length === 2);
+    expect(got).toEqual(['first:hello', 'second:hello']);
   });
 });

@@ -1,22 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audits, openDatabase, users, type DatabaseHandle } from '@tt/db';
+import { audits, openDatabase, type DatabaseHandle } from '@tt/db';
 import { eq } from 'drizzle-orm';
 import { AppError } from '@tt/shared';
 import { createLogger } from '../../logger';
 import { createKeyedHasher } from '../auth/keyed-hash';
 import { createAuditRepository } from './audit.repository';
 import { createAuditService } from './audit.service';
+import { insertTestUser } from '../../test-support/test-user';
 
 describe('createAuditService', () => {
   let database: DatabaseHandle;
   let audit: ReturnType<typeof createAuditService>;
-  const newUser = async () => {
-    const [row] = await database.db
-      .insert(users)
-      .values({ email: `a-${Math.random().toString(36).slice(2)}@example.com`, passwordHash: 'x' })
-      .returning();
-    return row!.id;
-  };
+  const newUser = () => insertTestUser(database.db);
 
   beforeAll(async () => {
     database = await openDatabase({ driver: 'pglite', dataDir: null });

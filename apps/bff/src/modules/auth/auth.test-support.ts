@@ -1,9 +1,16 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Database } from '@tt/db';
+import { SessionRevokedEventSchema, type SessionRevokedEvent } from '@tt/shared';
+import type { PubSub } from '../../infra/pubsub';
+import { SESSION_REVOKED_CHANNEL } from './session.service';
 import type { Argon2Params } from './password.hasher';
 
 /** Argon2id at the lowest cost the library accepts: route tests only, never a running server. */
 export const FAST_TEST_ARGON2: Argon2Params = { memoryCost: 256, timeCost: 1, parallelism: 1 };
+
+let ipSeq = 0;
+/** Each scenario comes from its own address, so per-IP limits of one do not leak into another. */
+export const nextTestIp = () => `192.0.2.${++ipSeq}`;
 
 export const TEST_ORIGIN = 'http://127.0.0.1:3000';
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -103,4 +110,13 @@ export async function dumpTables(db: Database): Promise<Map<string, string>> {
     dump.set(table_name, lines.map((l) => l.row).join('\n'));
   }
   return dump;
+}
+
+/** Every session revocation published on `pubsub` from now on, in order (tests may empty it). */
+export async function recordRevocations(pubsub: PubSub): Promise<SessionRevokedEvent[]> {
+  const revoked: SessionRevokedEvent[] = [];
+  await pubsub.subscribe(SESSION_REVOKED_CHANNEL, (message) =>
+    revoked.push(SessionRevokedEventSchema.parse(JSON.parse(message))),
+  );
+  return revoked;
 }

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, sessions, users, type DatabaseHandle } from '@tt/db';
+import { openDatabase, sessions, type DatabaseHandle } from '@tt/db';
 import { eq } from 'drizzle-orm';
 import { createMemoryPubSub } from '../../infra/pubsub';
 import { createKeyedHasher } from './keyed-hash';
 import { createSessionRepository } from './session.repository';
 import { SESSION_REVOKED_CHANNEL, createSessionService, hashSessionToken } from './session.service';
+import { insertTestUser } from '../../test-support/test-user';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -23,13 +24,7 @@ describe('createSessionService', () => {
       pubsub,
       now: () => new Date(clock),
     });
-  const newUser = async () => {
-    const [row] = await database.db
-      .insert(users)
-      .values({ email: `u-${Math.random().toString(36).slice(2)}@example.com`, passwordHash: 'x' })
-      .returning();
-    return row!.id;
-  };
+  const newUser = () => insertTestUser(database.db);
 
   beforeAll(async () => {
     database = await openDatabase({ driver: 'pglite', dataDir: null });
@@ -142,5 +137,74 @@ describe('createSessionService', () => {
     clock += 31 * DAY;
     expect(await service().purgeExpired()).toBeGreaterThanOrEqual(1);
     expect(await database.db.select().from(sessions).where(eq(sessions.userId, userId))).toHaveLength(0);
+  });
+
+  describe('session cache', () => {
+    const counted = () => {
+      const repository = createSessionRepository(database.db);
+      const lookups = { count: 0 };
+      const findByTokenHash = repository.findByTokenHash.bind(repository);
+      repository.findByTokenHash = async (hash) => {
+        lookups.count++;
+        return findByTokenHash(hash);
+      };
+      const svc = createSessionService({
+        repository,
+        hasher: createKeyedHasher(Buffer.alloc(32, 9)),
+        pubsub,
+        now: () => new Date(clock),
+      });
+      return { svc, lookups };
+    };
+
+    it('answers a live session from memory for the TTL, then asks the database again', async () => {
+      const { svc, lookups } = counted();
+      const issued = await svc.create(await newUser(), client);
+      for (let i = 0; i < 5; i++) expect(await svc.resolve(issued.token)).not.toBeNull();
+      expect(lookups.count).toBe(1);
+      clock += 5_001;
+      expect(await svc.resolve(issued.token)).not.toBeNull();
+      expect(lookups.count).toBe(2);
+    });
+
+    it('forgets a session revoked in this process at once', async () => {
+      const { svc } = counted();
+      const userId = await newUser();
+      const issued = await svc.create(userId, client);
+      expect(await svc.resolve(issued.token)).not.toBeNull();
+      expect(await svc.revoke(userId, issued.sessionId)).toBe(true);
+      expect(await svc.resolve(issued.token)).toBeNull();
+    });
+
+    it('forgets a session another process revoked as soon as its message arrives', async () => {
+      const { svc: here } = counted();
+      const { svc: elsewhere } = counted();
+      const userId = await newUser();
+      const issued = await here.create(userId, client);
+      expect(await here.resolve(issued.token)).not.toBeNull();
+      await elsewhere.revokeAllExcept(userId, null);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(await here.resolve(issued.token)).toBeNull();
+    });
+
+    it('does not keep a session that a look-up read just before its revocation', async () => {
+      const { svc, lookups } = counted();
+      const userId = await newUser();
+      const issued = await svc.create(userId, client);
+      // The revocation lands while the look-up waits for its row.
+      const racing = svc.resolve(issued.token);
+      await svc.revoke(userId, issued.sessionId);
+      await racing;
+      expect(await svc.resolve(issued.token)).toBeNull();
+      expect(lookups.count).toBe(2);
+    });
+
+    it('still expires a cached session at its idle expiry', async () => {
+      const { svc } = counted();
+      const issued = await svc.create(await newUser(), client);
+      expect(await svc.resolve(issued.token)).not.toBeNull();
+      clock += 7 * DAY + 1;
+      expect(await svc.resolve(issued.token)).toBeNull();
+    });
   });
 });

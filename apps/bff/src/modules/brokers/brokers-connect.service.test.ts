@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdapters, pkceChallenge } from '@tt/adapters';
-import { brokerConnections, openDatabase, users, type DatabaseHandle } from '@tt/db';
+import { brokerConnections, openDatabase, type DatabaseHandle } from '@tt/db';
 import { createMemoryCache } from '../../infra/cache';
 import { createVault, keyStoreFrom } from '../../infra/keys';
 import { createLogger } from '../../logger';
 import { createBrokerConnectService } from './brokers-connect.service';
+import { insertTestUser } from '../../test-support/test-user';
 
 describe('createBrokerConnectService', () => {
   let handle: DatabaseHandle;
@@ -28,11 +29,7 @@ describe('createBrokerConnectService', () => {
 
   beforeAll(async () => {
     handle = await openDatabase({ driver: 'pglite', dataDir: null });
-    const [user] = await handle.db
-      .insert(users)
-      .values({ email: 'connect@example.test', passwordHash: 'x' })
-      .returning({ id: users.id });
-    userId = user!.id;
+    userId = await insertTestUser(handle.db);
   });
   afterAll(() => handle.close());
 

@@ -1,12 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withFreshToken, type OAuthTokens } from '@tt/adapters';
-import { brokerConnections, openDatabase, users, type DatabaseHandle } from '@tt/db';
+import { brokerConnections, openDatabase, type DatabaseHandle } from '@tt/db';
 import { createMemoryCache } from '../../infra/cache';
 import { createVault, keyStoreFrom } from '../../infra/keys';
 import { oauthTokenStore, openOAuthTokens, sealOAuthTokens, vaultContext } from './brokers.credentials';
 import { findSealedConnection, upsertConnection } from './brokers.repository';
 import { rewrapBrokerConnections } from './brokers.rewrap';
+import { insertTestUser } from '../../test-support/test-user';
 
 const k1 = { id: 'k1', key: randomBytes(32) };
 const k2 = { id: 'k2', key: randomBytes(32) };
@@ -26,11 +27,7 @@ describe('broker credentials', () => {
 
   beforeAll(async () => {
     handle = await openDatabase({ driver: 'pglite', dataDir: null });
-    const [user] = await handle.db
-      .insert(users)
-      .values({ email: 'vault@example.test', passwordHash: 'x' })
-      .returning({ id: users.id });
-    userId = user!.id;
+    userId = await insertTestUser(handle.db);
   });
   afterAll(() => handle.close());
 

@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, users, type DatabaseHandle } from '@tt/db';
+import { openDatabase, type DatabaseHandle } from '@tt/db';
 import { createVault, keyStoreFrom } from '../../infra/keys';
 import { openApiKey, openOAuthTokens, sealApiKey, sealOAuthTokens } from './brokers.credentials';
 import { findSealedConnection, upsertConnection } from './brokers.repository';
 import { rewrapBrokerConnections } from './brokers.rewrap';
+import { insertTestUser } from '../../test-support/test-user';
 
 const k1 = { id: 'k1', key: randomBytes(32) };
 const k2 = { id: 'k2', key: randomBytes(32) };
@@ -17,11 +18,7 @@ describe('rewrapBrokerConnections', () => {
     handle = await openDatabase({ driver: 'pglite', dataDir: null });
     const vault = createVault(keyStoreFrom([k1]));
     for (let i = 0; i < 3; i++) {
-      const [user] = await handle.db
-        .insert(users)
-        .values({ email: `rewrap-${i}@example.test`, passwordHash: 'x' })
-        .returning({ id: users.id });
-      const userId = user!.id;
+      const userId = await insertTestUser(handle.db);
       const cb = randomUUID();
       await upsertConnection(handle.db, {
         id: cb,

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import { coachEvents, users, type Executor } from '@tt/db';
+import { coachEvents, jsonRows, users, type Executor } from '@tt/db';
 
 export interface StoredCoachEvent {
   id: number;
@@ -27,7 +27,12 @@ export async function appendCoachEvents(
   const first = seq.last - payloads.length + 1;
   const rows = await tx
     .insert(coachEvents)
-    .values(payloads.map((payload, i) => ({ userId, id: first + i, type, payload })))
+    .select(
+      jsonRows(
+        coachEvents,
+        payloads.map((payload, i) => ({ userId, id: first + i, type, payload })),
+      ),
+    )
     .returning();
   return rows.map((row) => ({ id: row.id, type: row.type, payload: row.payload, createdAt: row.createdAt }));
 }

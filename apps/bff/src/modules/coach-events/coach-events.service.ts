@@ -31,9 +31,10 @@ export interface CoachEventsService {
 }
 
 export function createCoachEventsService(deps: { db: Database; pubsub: PubSub }): CoachEventsService {
-  const publish = async (userId: string, events: CoachEvent[]) => {
-    for (const event of events) await deps.pubsub.publish(userChannel(userId), JSON.stringify(event));
-  };
+  // One message per raise, an event per line (JSON text holds no raw newline): scoring's 2,000
+  // events a chunk are one PUBLISH, not 2,000. `parseLiveEvents` is the other side.
+  const publish = (userId: string, events: CoachEvent[]) =>
+    deps.pubsub.publish(userChannel(userId), events.map((event) => JSON.stringify(event)).join('\n'));
   const raiseMany: CoachEventsService['raiseMany'] = async (userId, type, payloads) => {
     if (payloads.length === 0) return [];
     const stored = await deps.db.transaction((tx) => appendCoachEvents(tx, userId, type, payloads));

@@ -6,10 +6,12 @@ import type { BrokerConnectionsService, ActiveConnection } from '../brokers';
 import type { CoachEventsService } from '../coach-events';
 import type { MarketDataService } from '../market-data';
 import type { PositionsService } from '../positions';
+import type { TradesService } from '../trades';
 import { insertTrades, seriesOfImport } from '../trades/trades.repository';
 import { addCounts, getRun, updateRun, type ImportRun } from './import-runs.repository';
 import { normalisePage } from './normalise-page';
 import { toProgress } from './import-progress';
+import { readAhead } from '../../lib/read-ahead';
 import type { PipelineMetrics } from '../../observability/metrics';
 
 /** Indicators need 250 closed hourly candles before the first entry (DESIGN §6), plus margin. */
@@ -25,6 +27,7 @@ export interface ImportJobDeps {
   marketData: MarketDataService;
   positions: PositionsService;
   events: CoachEventsService;
+  trades: Pick<TradesService, 'changed'>;
   jobs: JobQueue;
   /** The scoring job this import hands over to. */
   scoreJob: () => JobDefinition<{ userId: string; importId?: string | undefined }>;
@@ -112,14 +115,13 @@ async function runImport(deps: ImportJobDeps, payload: ImportJobPayload, signal:
 
   run = await updateRun(deps.db, importId, { phase: 'candles' });
   await deps.events.raise(userId, 'import.progress', toProgress(run));
-  for (const { conn, symbol, first } of touched) {
-    if (!conn) continue;
+  for (const { broker, conn, symbol, first } of touched) {
     await deps.marketData.ensureHourly(
-      conn.broker,
+      broker,
       symbol,
       new Date(first - HISTORY_HOURS * HOUR),
       new Date(),
-      (since, until) => deps.brokers.fetchCandles(conn, { symbol, since, until }),
+      conn ? (since, until) => deps.brokers.fetchCandles(conn, { symbol, since, until }) : null,
     );
   }
 
@@ -134,7 +136,7 @@ async function runImport(deps: ImportJobDeps, payload: ImportJobPayload, signal:
   await deps.jobs.enqueue(deps.scoreJob(), { importId, userId }, { jobId: `score-${importId}` });
 }
 
-/** Series the import stored fills in; candles come through the user's connection to that broker, if any. */
+/** Series the import stored fills in; candles come through the user's connection to that broker, if any, else the vendor. */
 async function touchedSeries(
   db: Database,
   userId: string,
@@ -158,12 +160,16 @@ async function fetchIntoStore(
 ): Promise<ImportRun> {
   const { userId, id: importId } = run;
   try {
-    for await (const page of deps.brokers.fetchFills(conn, {
-      since: run.since,
-      until: run.until,
-      syncState: conn.syncState,
-      signal,
-    })) {
+    // The next page is fetched while this one is stored.
+    const pages = readAhead(
+      deps.brokers.fetchFills(conn, {
+        since: run.since,
+        until: run.until,
+        syncState: conn.syncState,
+        signal,
+      }),
+    );
+    for await (const page of pages) {
       const rows = await normalisePage(page.fills, {
         marketData: deps.marketData,
         source: conn.broker,
@@ -173,6 +179,7 @@ async function fetchIntoStore(
         const { inserted, duplicates } = await insertTrades(tx, userId, importId, rows);
         return addCounts(tx, importId, { fetched: page.fills.length, inserted: inserted.length, duplicates });
       });
+      await deps.trades.changed(userId);
       await deps.brokers.saveSyncState(conn.id, page.syncState);
       await deps.events.raise(userId, 'import.progress', toProgress(run));
     }

@@ -4,12 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
 import { startSandbox } from '@tt/broker-sandbox';
 import { createHttpClient, signUpWith } from '../../test-support/http-client';
 import { connectSandboxCoinbase, countSandboxSpotFills, sandboxEnv } from '../../test-support/sandbox-broker';
 import { createTempDatabase } from '../../test-support/temp-database';
 import { mutationHeaders, type TestClient } from '../auth/auth.test-support';
+import { freePort } from '../../test-support/free-port';
 
 const ROOT = fileURLToPath(new URL('../../../../..', import.meta.url));
 const children: ChildProcess[] = [];
@@ -18,16 +18,6 @@ afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function spawnRole(script: string, args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {

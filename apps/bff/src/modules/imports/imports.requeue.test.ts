@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openDatabase, users, type DatabaseHandle } from '@tt/db';
+import { openDatabase, type DatabaseHandle } from '@tt/db';
 import type { JobDefinition, JobQueue } from '../../infra/jobs';
 import { createRun, updateRun } from './import-runs.repository';
 import { createImportsService } from './imports.service';
+import { insertTestUser } from '../../test-support/test-user';
 
 const payload = z.object({ importId: z.string(), userId: z.string() });
 const importJob: JobDefinition<z.infer<typeof payload>> = {
@@ -29,11 +30,7 @@ afterAll(async () => {
 
 describe('imports service: requeueUnfinished', () => {
   it('puts back the job a queue lost for each unfinished run, as of its phase, and leaves finished runs alone', async () => {
-    const [user] = await handle.db
-      .insert(users)
-      .values({ email: 'requeue@example.com', passwordHash: 'x' })
-      .returning({ id: users.id });
-    const userId = user!.id;
+    const userId = await insertTestUser(handle.db);
     const window = { since: new Date('2026-10-01T00:00:00Z'), until: new Date('2026-10-31T00:00:00Z') };
     const queued = await createRun(handle.db, { userId, jobId: 'import-queued', kind: 'api', ...window });
     const fetching = await createRun(handle.db, { userId, jobId: 'import-fetching', kind: 'api', ...window });
@@ -57,6 +54,7 @@ describe('imports service: requeueUnfinished', () => {
     const service = createImportsService({
       db: handle.db,
       jobs,
+      trades: {} as never,
       brokers: {} as never,
       marketData: {} as never,
       importJob: () => importJob,

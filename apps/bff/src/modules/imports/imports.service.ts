@@ -16,6 +16,7 @@ import {
   type ImportRun,
 } from './import-runs.repository';
 import type { MarketDataService } from '../market-data';
+import type { TradesService } from '../trades';
 import { insertTrades } from '../trades/trades.repository';
 import { normalisePage } from './normalise-page';
 import type { ImportJobPayload } from './import-trades.job';
@@ -62,6 +63,7 @@ export function importJobId(userId: string, brokers: string[], since: Date, unti
 export function createImportsService(deps: {
   db: Database;
   jobs: JobQueue;
+  trades: Pick<TradesService, 'changed'>;
   brokers: BrokerConnectionsService;
   importJob: () => JobDefinition<ImportJobPayload>;
   /** The scoring job an import hands over to (`score-<importId>`). */
@@ -77,8 +79,10 @@ export function createImportsService(deps: {
       const rows = await normalisePage(parsed.fills, {
         marketData: deps.marketData,
         source: broker,
-        fetcherFor: (symbol) => async (since, until) =>
-          connection ? deps.brokers.fetchCandles(connection, { symbol, since, until }) : [],
+        fetcherFor: (symbol) =>
+          connection
+            ? (since, until) => deps.brokers.fetchCandles(connection, { symbol, since, until })
+            : null,
       });
       const times = parsed.fills.map((f) => Date.parse(f.ts));
       const since = new Date(times.reduce((a, b) => Math.min(a, b), now().getTime()));
@@ -89,6 +93,7 @@ export function createImportsService(deps: {
         await addCounts(tx, created.id, { fetched: rows.length, inserted: inserted.length, duplicates });
         return updateRun(tx, created.id, { jobId: `csv-${created.id}` });
       });
+      await deps.trades.changed(userId);
       await deps.jobs.enqueue(deps.importJob(), { importId: run.id, userId }, { jobId: run.jobId });
       return run;
     },

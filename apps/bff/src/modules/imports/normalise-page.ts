@@ -21,7 +21,12 @@ function closeAtOrBefore(
  */
 export async function normalisePage(
   fills: RawFill[],
-  rates: { marketData: MarketDataService; source: string; fetcherFor: (symbol: string) => CandleFetcher },
+  rates: {
+    marketData: MarketDataService;
+    source: string;
+    /** The broker's candles of a pair; null without a connection (the vendor may stand in). */
+    fetcherFor: (symbol: string) => CandleFetcher | null;
+  },
 ): Promise<NewTrade[]> {
   const pending = new Map<string, number[]>();
   for (const fill of fills) {

@@ -1,4 +1,4 @@
-import { Dec as Decimal } from '../../lib/money';
+import { Dec as Decimal, ratio } from '../../lib/money';
 
 /** A stored fill as pairing needs it; quantities, prices and fees are exact decimal strings. */
 export interface PairableFill {
@@ -37,6 +37,8 @@ export interface PairingResult {
 
 interface OpenLot {
   fill: PairableFill;
+  qty: Decimal;
+  fee: Decimal;
   remaining: Decimal;
   /** Fee of the entry fill not yet allocated to a lot; the last lot takes the rest, so fees add up exactly. */
   feeLeft: Decimal;
@@ -60,7 +62,9 @@ function share(fee: Decimal, part: Decimal, whole: Decimal, feeLeft: Decimal, is
  */
 export function pairFifo(fills: readonly PairableFill[]): PairingResult {
   const ordered = [...fills].sort(chronological);
+  // A queue: `head` is the oldest lot still open (Array#shift would copy the queue at every exit).
   const open: OpenLot[] = [];
+  let head = 0;
   const lots: PositionLot[] = [];
   const unmatchedExits: PairingResult['unmatchedExits'] = [];
 
@@ -68,34 +72,27 @@ export function pairFifo(fills: readonly PairableFill[]): PairingResult {
     const qty = new Decimal(fill.qty);
     const fee = new Decimal(fill.feeQuote);
     if (fill.side === 'BUY') {
-      open.push({ fill, remaining: qty, feeLeft: fee });
+      open.push({ fill, qty, fee, remaining: qty, feeLeft: fee });
       continue;
     }
     let toClose = qty;
     let exitFeeLeft = fee;
-    while (toClose.gt(0) && open.length > 0) {
-      const lot = open[0]!;
+    while (toClose.gt(0) && head < open.length) {
+      const lot = open[head]!;
       const take = Decimal.min(lot.remaining, toClose);
-      const entryQty = new Decimal(lot.fill.qty);
-      const entryFee = share(
-        new Decimal(lot.fill.feeQuote),
-        take,
-        entryQty,
-        lot.feeLeft,
-        take.eq(lot.remaining),
-      );
+      const entryFee = share(lot.fee, take, lot.qty, lot.feeLeft, take.eq(lot.remaining));
       const exitFee = share(fee, take, qty, exitFeeLeft, take.eq(toClose));
       lot.remaining = lot.remaining.minus(take);
       lot.feeLeft = lot.feeLeft.minus(entryFee);
       toClose = toClose.minus(take);
       exitFeeLeft = exitFeeLeft.minus(exitFee);
       lots.push(closedLot(lot.fill, fill, take, entryFee, exitFee));
-      if (lot.remaining.isZero()) open.shift();
+      if (lot.remaining.isZero()) head++;
     }
     if (toClose.gt(0))
       unmatchedExits.push({ tradeId: fill.id, qty: toClose.toFixed(), fee: exitFeeLeft.toFixed() });
   }
-  for (const lot of open) {
+  for (const lot of open.slice(head)) {
     lots.push({
       entryTradeId: lot.fill.id,
       exitTradeId: null,
@@ -136,6 +133,6 @@ function closedLot(
     exitTs: exit.ts,
     heldHours: (exit.ts.getTime() - entry.ts.getTime()) / HOUR_MS,
     pnlQuote: pnl.toFixed(),
-    pnlPct: cost.isZero() ? null : pnl.div(cost).toNumber(),
+    pnlPct: cost.isZero() ? null : ratio(pnl, cost),
   };
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, isNotNull, lt, or, type SQL } from 'drizzle-orm';
-import { positions, type Executor } from '@tt/db';
+import { jsonRows, positions, type Executor } from '@tt/db';
 import type { PositionLot } from './pair-fifo';
 
 export interface StoredLot extends PositionLot {
@@ -7,7 +7,7 @@ export interface StoredLot extends PositionLot {
   mfe: number | null;
 }
 
-/** Replaces one series' lots in one statement pair, so a reader never sees half a pairing. */
+/** Replaces one series' lots in one transaction, so a reader never sees half a pairing. */
 export async function replaceSeriesPositions(
   tx: Executor,
   key: { userId: string; broker: string; symbol: string },
@@ -23,7 +23,12 @@ export async function replaceSeriesPositions(
       ),
     );
   for (let i = 0; i < lots.length; i += 1000) {
-    await tx.insert(positions).values(lots.slice(i, i + 1000).map((lot) => ({ ...key, ...lot })));
+    await tx.insert(positions).select(
+      jsonRows(
+        positions,
+        lots.slice(i, i + 1000).map((lot) => ({ ...key, ...lot })),
+      ),
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Database } from '@tt/db';
 import type { MarketDataService } from '../market-data';
+import type { TradesService } from '../trades';
 import { seriesFills } from '../trades/trades.repository';
 import { pairFifo } from './pair-fifo';
 import { replaceSeriesPositions } from './positions.repository';
@@ -19,6 +20,7 @@ export interface PositionsService {
 export function createPositionsService(deps: {
   db: Database;
   marketData: MarketDataService;
+  trades: Pick<TradesService, 'changed'>;
   now?: () => Date;
 }): PositionsService {
   const now = deps.now ?? (() => new Date());
@@ -35,6 +37,7 @@ export function createPositionsService(deps: {
         ...excursions(candles, Number(lot.entryPrice), lot.entryTs, lot.exitTs, now()),
       }));
       await deps.db.transaction((tx) => replaceSeriesPositions(tx, key, stored));
+      await deps.trades.changed(key.userId);
       return { lots: stored.length, unmatchedExits: unmatchedExits.length };
     },
   };

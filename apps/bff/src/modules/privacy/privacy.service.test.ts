@@ -30,7 +30,12 @@ function setup(options: { passwordOk?: boolean; failingHook?: boolean } = {}) {
   const privacy = createPrivacyService({
     auth,
     users,
-    sessions: {} as SessionService,
+    sessions: {
+      revokeAllExcept: async (id: string, keep: string | null) => {
+        steps.push(`revoke sessions ${id} except ${keep}`);
+        return 1;
+      },
+    } as unknown as SessionService,
     audit: {} as AuditService,
     exports: {} as ExportRepository,
     brokerConnections: async () => [],
@@ -48,13 +53,14 @@ function setup(options: { passwordOk?: boolean; failingHook?: boolean } = {}) {
 }
 
 describe('createPrivacyService.deleteAccount', () => {
-  it('confirms the password, revokes broker tokens, deletes the rows, then announces the deletion', async () => {
+  it('confirms the password, revokes broker tokens and sessions, deletes the rows, then announces the deletion', async () => {
     const { privacy, steps, pubsub } = setup();
     await pubsub.subscribe(USER_DELETED_CHANNEL, (m) => steps.push(`published ${m}`));
     await privacy.deleteAccount(caller, 'pw', client);
     expect(steps).toEqual([
       'confirm',
       `revoke tokens ${caller.userId}`,
+      `revoke sessions ${caller.userId} except null`,
       `delete ${caller.userId}`,
       `published {"userId":"${caller.userId}"}`,
     ]);

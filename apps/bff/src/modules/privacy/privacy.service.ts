@@ -99,6 +99,8 @@ export function createPrivacyService(options: PrivacyServiceOptions) {
           logger.error({ err: error, userId: caller.userId }, 'pre-deletion step failed; deleting anyway'),
         );
       }
+      // Revoked first, so that no process keeps answering for the account from its session cache.
+      await sessions.revokeAllExcept(caller.userId, null);
       await options.users.delete(caller.userId);
       await options.pubsub.publish(
         USER_DELETED_CHANNEL,

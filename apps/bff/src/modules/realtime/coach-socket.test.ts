@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WsCloseCode, type ServerMessage } from '@tt/shared';
 import { createTestApp, type TestApp } from '../../test-support/test-app';
 import {
@@ -108,6 +108,23 @@ describe('GET /ws/coach on the whole BFF', () => {
     expect(socketA.messages).toHaveLength(6);
     await socketA.close();
     await socketB.close();
+  });
+
+  it('delivers a batch raised at once (one pub/sub message) as one frame per event, in order', async () => {
+    const { userId, cookie } = await trader();
+    const socket = await open(cookie);
+    await live(socket, userId);
+    const publish = vi.spyOn(t.platform.pubsub, 'publish');
+    const raised = await t.services.events.raiseMany(
+      userId,
+      'import.progress',
+      [1, 2, 3].map((i) => progress(i)),
+    );
+    expect(publish).toHaveBeenCalledTimes(1);
+    publish.mockRestore();
+    await socket.waitForCount(4);
+    expect(socket.messages.slice(1)).toEqual(raised);
+    await socket.close();
   });
 
   it('gives a client that dropped out mid-import exactly the events it missed, in order, then live ones', async () => {

@@ -20,7 +20,7 @@ export interface ConnectionRegistryOptions {
 }
 
 /** Parses a published coach event once per process; null for anything that is not one. */
-export function parseLiveEvent(message: string): CursorEvent | null {
+function parseLiveEvent(message: string): CursorEvent | null {
   try {
     const parsed = JSON.parse(message) as { id?: unknown; ts?: unknown };
     const id = typeof parsed.id === 'string' ? Number(parsed.id) : NaN;
@@ -30,6 +30,10 @@ export function parseLiveEvent(message: string): CursorEvent | null {
     return null;
   }
 }
+
+/** A published message holds one coach event per line, in the order they were stored. */
+export const parseLiveEvents = (message: string): (CursorEvent | null)[] =>
+  message.split('\n').map(parseLiveEvent);
 
 /**
  * This process's coach sockets. One pub/sub subscription per connected user (not per socket), so
@@ -77,12 +81,13 @@ export class ConnectionRegistry {
         subscribed: Promise.resolve(async () => undefined),
       };
       entry.subscribed = this.options.pubsub.subscribe(this.options.channel(connection.userId), (message) => {
-        const event = parseLiveEvent(message);
-        if (!event) {
-          this.options.logger.warn({ userId: connection.userId }, 'unreadable coach event on pub/sub');
-          return;
+        for (const event of parseLiveEvents(message)) {
+          if (!event) {
+            this.options.logger.warn({ userId: connection.userId }, 'unreadable coach event on pub/sub');
+            continue;
+          }
+          for (const socket of entry.connections) socket.onLive(event);
         }
-        for (const socket of entry.connections) socket.onLive(event);
       });
       // A failed subscription is forgotten, so the next socket of this user tries again.
       entry.subscribed.catch(() => {

@@ -25,6 +25,7 @@ import { createConnectionSlots } from './connection-slots';
 import { createSlidingWindowLimiter } from './rate-limiter';
 import { createRealtimeMetrics, type RealtimeMetrics } from './realtime.metrics';
 import { createSocketAcceptor, type Handshake } from './socket-acceptor';
+import { safeJson } from '../../lib/safe-json';
 import { createUpgradeGate } from './upgrade-gate';
 
 export interface RealtimeOptions {
@@ -207,14 +208,6 @@ async function realtime(app: FastifyInstance, options: RealtimeOptions) {
       wsHandler: (socket, request) => acceptor.accept(socket, handshakes.get(request)!),
     });
   });
-}
-
-function safeJson(message: string): unknown {
-  try {
-    return JSON.parse(message);
-  } catch {
-    return undefined;
-  }
 }
 
 export const realtimePlugin = fp(realtime, { name: 'realtime' });

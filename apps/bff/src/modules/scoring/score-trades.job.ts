@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Dec as Decimal } from '../../lib/money';
+import { Dec as Decimal, ratio } from '../../lib/money';
+import { groupBy } from '../../lib/group-by';
 import type { BiasFeatures, BiasLabel, CoachReflect, IndicatorBatchResult, MlCandle } from '@tt/shared';
 import { DEFAULT_RULE_PARAMS } from '@tt/shared';
 import type { Database } from '@tt/db';
@@ -8,13 +9,14 @@ import type { JobDefinition } from '../../infra/jobs';
 import type { CoachEventsService } from '../coach-events';
 import type { MarketDataService } from '../market-data';
 import type { RulesService } from '../rules';
+import type { TradesService } from '../trades';
 import type { PipelineMetrics } from '../../observability/metrics';
 import { closedLots } from '../positions/positions.repository';
 import { userTradesChronological } from '../trades/trades.repository';
 import { addCounts, getRun, updateRun } from '../imports/import-runs.repository';
 import { toProgress } from '../imports/import-progress';
 import { failImportOnLastAttempt } from '../imports/import-trades.job';
-import { buildTradeContext, type ExitLots } from './trade-context';
+import { tradeContexts, type ExitLots } from './trade-context';
 import {
   replaceAutoReflections,
   replaceTags,
@@ -41,13 +43,13 @@ export interface ScoreJobDeps {
   marketData: MarketDataService;
   rules: RulesService;
   events: CoachEventsService;
+  trades: Pick<TradesService, 'changed'>;
   /** Tags stored by label and imports finished (Prometheus series). */
   metrics?: PipelineMetrics;
 }
 
 function exitLotsByTrade(lots: Awaited<ReturnType<typeof closedLots>>): Map<string, ExitLots> {
-  const grouped = new Map<string, typeof lots>();
-  for (const lot of lots) grouped.set(lot.exitTradeId!, [...(grouped.get(lot.exitTradeId!) ?? []), lot]);
+  const grouped = groupBy(lots, (lot) => lot.exitTradeId!);
   const out = new Map<string, ExitLots>();
   for (const [tradeId, group] of grouped) {
     let qty = new Decimal(0);
@@ -63,7 +65,7 @@ function exitLotsByTrade(lots: Awaited<ReturnType<typeof closedLots>>): Map<stri
     out.set(tradeId, {
       heldHours: qty.isZero() ? 0 : held / qty.toNumber(),
       pnlQuote: pnl.toFixed(),
-      pnlPct: cost.isZero() ? 0 : pnl.div(cost).toNumber(),
+      pnlPct: cost.isZero() ? 0 : ratio(pnl, cost),
       firstEntryTs: new Date(Math.min(...group.map((l) => l.entryTs.getTime()))),
       entryPrices: group.map((l) => Number(l.entryPrice)),
     });
@@ -91,6 +93,28 @@ export function scoreTradesJob(deps: ScoreJobDeps): JobDefinition<ScoreJobPayloa
   };
 }
 
+type ScoringTrade = Awaited<ReturnType<typeof userTradesChronological>>[number];
+const seriesKey = (t: { broker: string; symbol: string }) => `${t.broker}|${t.symbol}`;
+
+/** Indicator features of one chunk's trades, one ML batch per series (its candles travel with it). */
+async function chunkIndicators(
+  ml: MlClient,
+  chunk: readonly ScoringTrade[],
+  candlesByKey: ReadonlyMap<string, MlCandle[]>,
+): Promise<Map<string, IndicatorBatchResult>> {
+  const bySeries = groupBy(chunk, seriesKey);
+  const out = new Map<string, IndicatorBatchResult>();
+  for (const [key, trades] of bySeries) {
+    const symbol = trades[0]!.symbol;
+    const { results } = await ml.indicatorsBatch({
+      series: { [symbol]: candlesByKey.get(key) ?? [] },
+      entries: trades.map((t) => ({ id: t.id, symbol, entryTs: t.ts.toISOString() })),
+    });
+    for (const r of results) out.set(r.id, r);
+  }
+  return out;
+}
+
 async function scoreTrades(deps: ScoreJobDeps, payload: ScoreJobPayload, signal: AbortSignal): Promise<void> {
   const { userId, importId } = payload;
   const profile = await scoringProfile(deps.db, userId);
@@ -98,59 +122,46 @@ async function scoreTrades(deps: ScoreJobDeps, payload: ScoreJobPayload, signal:
   const run = importId ? await getRun(deps.db, importId) : null;
   const all = await userTradesChronological(deps.db, userId);
   const targetIds = await tradeIdsToScore(deps.db, userId, importId ?? null);
-  const targets = all.filter((t) => targetIds.has(t.id));
   if (run) await deps.db.transaction((tx) => updateRun(tx, run.id, { scored: 0 }));
 
-  const seriesKey = (t: { broker: string; symbol: string }) => `${t.broker}|${t.symbol}`;
   const candlesByKey = new Map<string, MlCandle[]>();
-  for (const key of new Set(all.map(seriesKey))) {
-    const [broker, symbol] = key.split('|') as [string, string];
-    const first = all.find((t) => seriesKey(t) === key)!.ts.getTime();
-    candlesByKey.set(
-      key,
-      await deps.marketData.series(broker, symbol, new Date(first - HISTORY_HOURS * HOUR), new Date()),
-    );
-  }
-
-  const indicators = new Map<string, IndicatorBatchResult>();
-  for (const key of new Set(targets.map(seriesKey))) {
-    const entries = targets
-      .filter((t) => seriesKey(t) === key)
-      .map((t) => ({ id: t.id, symbol: t.symbol, entryTs: t.ts.toISOString() }));
-    const symbol = entries[0]!.symbol;
-    for (let i = 0; i < entries.length; i += 10_000) {
-      const { results } = await deps.ml.indicatorsBatch({
-        series: { [symbol]: candlesByKey.get(key) ?? [] },
-        entries: entries.slice(i, i + 10_000),
-      });
-      for (const r of results) indicators.set(r.id, r);
-    }
+  for (const t of all) {
+    const key = seriesKey(t);
+    if (candlesByKey.has(key)) continue;
+    // `all` is in time order: the first trade of a series is its earliest.
+    const from = new Date(t.ts.getTime() - HISTORY_HOURS * HOUR);
+    candlesByKey.set(key, await deps.marketData.series(t.broker, t.symbol, from, new Date()));
   }
 
   const rules = await deps.rules.forScoring(userId);
   const stopRule = rules.find((r) => r.kind === 'stopLossPct');
-  const context = buildTradeContext({
-    trades: all.map((t) => ({ ...t, side: t.side as 'BUY' | 'SELL', symbol: seriesKey(t) })),
+  // One pass over the history in time order; features exist for one chunk at a time.
+  const contexts = tradeContexts({
+    trades: all,
     exits: exitLotsByTrade(await closedLots(deps.db, userId)),
-    candlesBySymbol: candlesByKey,
+    candlesOf: (t) => candlesByKey.get(seriesKey(t)) ?? [],
     timeZone: profile.timeZone,
     stopLossPct:
       stopRule && stopRule.kind === 'stopLossPct' ? stopRule.params.pct : DEFAULT_RULE_PARAMS.stopLossPct.pct,
   });
 
   const tone = profile.tone === 'strict' ? 'strict' : 'supportive';
-  for (let i = 0; i < targets.length; i += CHUNK) {
+  const scoreChunk = async (chunk: readonly (readonly [ScoringTrade, BiasFeatures])[]) => {
     signal.throwIfAborted();
-    const chunk = targets.slice(i, i + CHUNK);
-    const tradeById = new Map(chunk.map((t) => [t.id, t]));
+    const tradeById = new Map(chunk.map(([trade]) => [trade.id, trade]));
+    const indicators = await chunkIndicators(
+      deps.ml,
+      chunk.map(([trade]) => trade),
+      candlesByKey,
+    );
     const featuresById = new Map<string, BiasFeatures>(
-      chunk.map((t) => {
+      chunk.map(([t, context]) => {
         const { id: _id, ...ind } = indicators.get(t.id) ?? {};
-        return [t.id, { ...ind, ...context.get(t.id), symbol: t.symbol }];
+        return [t.id, { ...ind, ...context }];
       }),
     );
     const { results } = await deps.ml.scoreBiasBatch({
-      items: chunk.map((t) => ({
+      items: chunk.map(([t]) => ({
         id: t.id,
         side: t.side as 'BUY' | 'SELL',
         features: featuresById.get(t.id)!,
@@ -196,16 +207,28 @@ async function scoreTrades(deps: ScoreJobDeps, payload: ScoreJobPayload, signal:
         ...(insight ? { insight } : {}),
       });
     }
-    const ids = chunk.map((t) => t.id);
+    const ids = chunk.map(([trade]) => trade.id);
     const updated = await deps.db.transaction(async (tx) => {
       await replaceTags(tx, ids, tags);
       await replaceAutoReflections(tx, ids, reflections);
       return run ? addCounts(tx, run.id, { scored: chunk.length }) : null;
     });
+    await deps.trades.changed(userId);
     deps.metrics?.tagsStored(tags.map((tag) => tag.label));
     await deps.events.raiseMany(userId, 'coach.reflect', events);
-    if (updated) await deps.events.raise(userId, 'import.progress', toProgress(updated, targets.length));
+    if (updated) await deps.events.raise(userId, 'import.progress', toProgress(updated, targetIds.size));
+  };
+
+  let pending: (readonly [ScoringTrade, BiasFeatures])[] = [];
+  for (const entry of contexts) {
+    if (!targetIds.has(entry[0].id)) continue;
+    pending.push(entry);
+    if (pending.length === CHUNK) {
+      await scoreChunk(pending);
+      pending = [];
+    }
   }
+  if (pending.length > 0) await scoreChunk(pending);
   if (run) {
     const done = await updateRun(deps.db, run.id, {
       status: 'succeeded',
@@ -213,6 +236,6 @@ async function scoreTrades(deps: ScoreJobDeps, payload: ScoreJobPayload, signal:
       finishedAt: new Date(),
     });
     deps.metrics?.importCompleted('succeeded');
-    await deps.events.raise(userId, 'import.progress', toProgress(done, targets.length));
+    await deps.events.raise(userId, 'import.progress', toProgress(done, targetIds.size));
   }
 }

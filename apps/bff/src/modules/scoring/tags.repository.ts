@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { biasTags, reflections, type Executor } from '@tt/db';
+import { and, eq, isNull } from 'drizzle-orm';
+import { anyUuid, biasTags, jsonRows, reflections, type Executor } from '@tt/db';
 
 export interface NewTag {
   tradeId: string;
@@ -13,8 +13,9 @@ export interface NewTag {
 /** Re-scoring replaces a trade's tags as a whole, never leaving a mix of old and new. */
 export async function replaceTags(tx: Executor, tradeIds: string[], tags: NewTag[]): Promise<void> {
   if (tradeIds.length === 0) return;
-  await tx.delete(biasTags).where(inArray(biasTags.tradeId, tradeIds));
-  for (let i = 0; i < tags.length; i += 1000) await tx.insert(biasTags).values(tags.slice(i, i + 1000));
+  await tx.delete(biasTags).where(anyUuid(biasTags.tradeId, tradeIds));
+  for (let i = 0; i < tags.length; i += 1000)
+    await tx.insert(biasTags).select(jsonRows(biasTags, tags.slice(i, i + 1000)));
 }
 
 export interface NewReflection {
@@ -39,10 +40,11 @@ export async function replaceAutoReflections(
   await tx.delete(reflections).where(
     // A reflection the trader voted on stays: the vote is their history, and personalisation's evidence.
     and(
-      inArray(reflections.tradeId, tradeIds),
+      anyUuid(reflections.tradeId, tradeIds),
       eq(reflections.source, SCORING_REFLECTION),
       isNull(reflections.feedback),
     ),
   );
-  for (let i = 0; i < rows.length; i += 1000) await tx.insert(reflections).values(rows.slice(i, i + 1000));
+  for (let i = 0; i < rows.length; i += 1000)
+    await tx.insert(reflections).select(jsonRows(reflections, rows.slice(i, i + 1000)));
 }

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { MlCandle } from '@tt/shared';
-import { buildTradeContext, localDay, type ContextTrade, type ExitLots } from './trade-context';
+import { localDay, tradeContexts, type ContextTrade, type ExitLots } from './trade-context';
+
+/** Every trade's context by id, with candles by symbol. */
+const buildTradeContext = ({
+  candlesBySymbol,
+  ...input
+}: Omit<Parameters<typeof tradeContexts>[0], 'candlesOf'> & {
+  candlesBySymbol: ReadonlyMap<string, MlCandle[]>;
+}) =>
+  new Map(
+    [...tradeContexts({ ...input, candlesOf: (t) => candlesBySymbol.get(t.symbol) ?? [] })].map(
+      ([t, features]) => [t.id, features],
+    ),
+  );
 
 const HOUR = 3_600_000;
 const t0 = Date.parse('2026-11-02T00:00:00Z');
@@ -39,7 +52,7 @@ const lots = (over: Partial<ExitLots> = {}): ExitLots => ({
   ...over,
 });
 
-describe('buildTradeContext', () => {
+describe('tradeContexts', () => {
   it('describes exits from their lots and entries from what came before them', () => {
     const trades = [
       trade('b1', 'BUY', 10, '1', '100'),
@@ -84,6 +97,13 @@ describe('buildTradeContext', () => {
     const input = { trades, exits: new Map(), candlesBySymbol: new Map(), stopLossPct: 0.05 };
     expect(buildTradeContext({ ...input, timeZone: 'UTC' }).get('a')!.trades_today).toBe(1);
     expect(buildTradeContext({ ...input, timeZone: 'America/New_York' }).get('a')!.trades_today).toBe(2);
+    // Kathmandu is UTC+05:45: 18:14 and 18:16 UTC fall on two local days, within one UTC hour.
+    const kathmandu = [
+      { ...trade('k1', 'BUY', 0), ts: new Date('2026-11-02T18:14:00Z') },
+      { ...trade('k2', 'BUY', 0), ts: new Date('2026-11-02T18:16:00Z') },
+    ];
+    const nepal = buildTradeContext({ ...input, trades: kathmandu, timeZone: 'Asia/Kathmandu' });
+    expect([nepal.get('k1')!.trades_today, nepal.get('k2')!.trades_today]).toEqual([1, 1]);
     expect(localDay(at(23.5), 'America/New_York')).toBe('2026-11-02');
   });
 

@@ -4,7 +4,8 @@ import { firstOpenAtOrAfter, lastClosedIndex } from '../market-data/candle-searc
 export interface ContextTrade {
   id: string;
   symbol: string;
-  side: 'BUY' | 'SELL';
+  /** `BUY` or `SELL`. */
+  side: string;
   qty: string;
   price: string;
   ts: Date;
@@ -72,36 +73,55 @@ function stopLossHit(
   return false;
 }
 
+/** Every UTC offset is a whole number of quarter hours, so a quarter hour never spans two local days. */
+const QUARTER_HOUR = 15 * MINUTE;
+
+/** `localDay` for timestamps in time order, formatting once per quarter hour rather than per trade. */
+function dayCounter(timeZone: string): (ts: Date) => string {
+  let bucket = NaN;
+  let day = '';
+  return (ts) => {
+    const at = Math.floor(ts.getTime() / QUARTER_HOUR);
+    if (at !== bucket) {
+      bucket = at;
+      day = localDay(ts, timeZone);
+    }
+    return day;
+  };
+}
+
 /**
  * The trade-history part of each trade's features (the ML contract's context fields), from the
- * user's whole history in time order: what came before a trade, never what came after.
+ * user's whole history in time order: what came before a trade, never what came after. Yielded
+ * trade by trade, so that a caller scoring in chunks holds one chunk's features, not a history's.
  */
-export function buildTradeContext(input: {
-  trades: readonly ContextTrade[];
+export function* tradeContexts<T extends ContextTrade>(input: {
+  /** In time order. */
+  trades: readonly T[];
   exits: ReadonlyMap<string, ExitLots>;
-  candlesBySymbol: ReadonlyMap<string, MlCandle[]>;
+  /** The hourly candles of the trade's series. */
+  candlesOf: (trade: T) => readonly MlCandle[];
   timeZone: string;
   stopLossPct: number;
-}): Map<string, BiasFeatures> {
+}): Generator<[T, BiasFeatures]> {
   const perDay = new Map<string, number>();
-  const dayOf = new Map<string, string>();
+  const countDay = dayCounter(input.timeZone);
   for (const t of input.trades) {
-    const day = localDay(t.ts, input.timeZone);
-    dayOf.set(t.id, day);
+    const day = countDay(t.ts);
     perDay.set(day, (perDay.get(day) ?? 0) + 1);
   }
   const medianPerDay = median([...perDay.values()]);
 
-  const out = new Map<string, BiasFeatures>();
+  const dayOf = dayCounter(input.timeZone);
   let lastLosingExit: { ts: number; pnl: number } | null = null;
   let prevEntryCost: number | null = null;
   for (const t of input.trades) {
     const ts = t.ts.getTime();
-    const candles = input.candlesBySymbol.get(t.symbol) ?? [];
+    const candles = input.candlesOf(t);
     const features: BiasFeatures = {
-      side: t.side,
+      side: t.side === 'BUY' ? 'BUY' : 'SELL',
       symbol: t.symbol,
-      trades_today: perDay.get(dayOf.get(t.id)!) ?? null,
+      trades_today: perDay.get(dayOf(t.ts)) ?? null,
       median_trades_per_day: medianPerDay,
     };
     if (t.side === 'BUY') {
@@ -121,7 +141,6 @@ export function buildTradeContext(input: {
         if (lots.pnlPct < 0) lastLosingExit = { ts, pnl: lots.pnlPct };
       }
     }
-    out.set(t.id, features);
+    yield [t, features];
   }
-  return out;
 }

@@ -8,6 +8,7 @@ import { Dec, ZERO } from './sim-money';
 import { skipLabel } from './skip-label';
 import { closedLotsBetween, tagsOfTrades } from './simulations.repository';
 import { SimulationErrors } from './simulations.errors';
+import { groupBy } from '../../lib/group-by';
 
 /** What one request simulates: a trade's lots, or every lot of the user in a symbol. */
 export interface SimulationScope {
@@ -36,12 +37,7 @@ async function loadPrices(
   lots: readonly SimLot[],
   horizonMs: number,
 ) {
-  const byKey = new Map<string, SimLot[]>();
-  for (const lot of lots) {
-    const group = byKey.get(lot.key);
-    if (group) group.push(lot);
-    else byKey.set(lot.key, [lot]);
-  }
+  const byKey = groupBy(lots, (lot) => lot.key);
   const prices = new Map<string, PriceSeries>();
   for (const [key, group] of byKey) {
     const [broker, symbol] = key.split('|') as [string, string];

@@ -13,9 +13,10 @@ const PositionQuerySchema = PageQuerySchema.extend({
 });
 
 export async function tradesRoutes(app: FastifyInstance, opts: { trades: TradesService; db: Database }) {
-  app.get('/api/trades', async (request) => {
+  app.get('/api/trades', async (request, reply) => {
     const { userId } = requireUser(request);
-    return opts.trades.list(userId, parseOrThrow(TradeListQuerySchema, request.query, 'query'));
+    const query = parseOrThrow(TradeListQuerySchema, request.query, 'query');
+    return reply.type('application/json; charset=utf-8').send(await opts.trades.list(userId, query));
   });
   app.get<{ Params: { id: string } }>('/api/trades/:id', async (request) => {
     const { userId } = requireUser(request);

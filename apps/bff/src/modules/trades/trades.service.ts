@@ -8,6 +8,8 @@ import {
   type TradeListQuery,
 } from '@tt/shared';
 import type { Database } from '@tt/db';
+import type { Cache } from '../../infra/cache';
+import { createTradesPageCache } from './trades-page-cache';
 import { decodeCursor, page } from '../../lib/cursor';
 import { getTrade, listTrades, tradeDetailParts, type TradeListRow } from './trades.repository';
 
@@ -38,12 +40,16 @@ export function toPositionDto(lot: LotRow): PositionDto {
 }
 
 export interface TradesService {
-  list(userId: string, query: TradeListQuery): Promise<{ items: TradeDto[]; nextCursor: string | null }>;
+  /** `{ items: TradeDto[], nextCursor }` as JSON text, rendered once per query and data version. */
+  list(userId: string, query: TradeListQuery): Promise<string>;
+  /** Tells every reader that the user's trades, positions or tags changed (after the commit). */
+  changed(userId: string): Promise<void>;
   detail(userId: string, tradeId: string): Promise<TradeDetailDto>;
   bias(userId: string, tradeId: string): Promise<{ items: TradeDetailDto['tags'] }>;
 }
 
-export function createTradesService(deps: { db: Database }): TradesService {
+export function createTradesService(deps: { db: Database; cache: Cache }): TradesService {
+  const pages = createTradesPageCache(deps.cache);
   const findOwn = async (userId: string, tradeId: string) => {
     const trade = z.uuid().safeParse(tradeId).success ? await getTrade(deps.db, userId, tradeId) : null;
     if (!trade) throw TradeErrors.NOT_FOUND();
@@ -61,20 +67,20 @@ export function createTradesService(deps: { db: Database }): TradesService {
     fee: r.fee,
     feeAsset: r.feeAsset,
     feeQuote: r.feeQuote,
-    ts: r.ts.toISOString(),
+    ts: new Date(r.tsMs).toISOString(),
     source: r.source as 'api' | 'csv',
-    labels: r.labels.map((l) => ({ label: l.label as BiasLabel, confidence: l.confidence })),
-    pnlQuote: r.exit?.pnl ?? null,
-    pnlPct:
-      r.exit?.pnl != null && r.exit.cost && Number(r.exit.cost) !== 0
-        ? Number(r.exit.pnl) / Number(r.exit.cost)
-        : null,
-    heldHours: r.exit?.held ?? null,
+    labels: (r.labels?.split(',') ?? []).map((pair) => {
+      const at = pair.lastIndexOf(':');
+      return { label: pair.slice(0, at) as BiasLabel, confidence: Number(pair.slice(at + 1)) };
+    }),
+    pnlQuote: r.pnl,
+    pnlPct: r.pnl != null && r.cost && Number(r.cost) !== 0 ? Number(r.pnl) / Number(r.cost) : null,
+    heldHours: r.held,
   });
 
   return {
     async list(userId, query) {
-      const rows = await listTrades(deps.db, userId, {
+      const filter = {
         since: query.since ? new Date(query.since) : undefined,
         until: query.until ? new Date(query.until) : undefined,
         symbol: query.symbol,
@@ -82,9 +88,13 @@ export function createTradesService(deps: { db: Database }): TradesService {
         label: query.label,
         before: decodeCursor(query.cursor),
         limit: query.limit,
+      };
+      return pages.page(userId, JSON.stringify(filter), async () => {
+        const rows = await listTrades(deps.db, userId, filter);
+        return JSON.stringify(page(rows, query.limit, (r) => ({ ts: new Date(r.tsMs), id: r.id }), toDto));
       });
-      return page(rows, query.limit, (r) => ({ ts: r.ts, id: r.id }), toDto);
     },
+    changed: (userId) => pages.changed(userId),
     async detail(userId, tradeId) {
       const trade = await findOwn(userId, tradeId);
       const [row] = await listTrades(deps.db, userId, { id: trade.id, limit: 1 });

@@ -1,0 +1,1 @@
+ALTER TABLE "candle_coverage" ADD COLUMN "provider" text DEFAULT 'broker' NOT NULL;
