@@ -68,19 +68,46 @@ export class Section {
   }
 }
 
-/** Runs `body` inside a section; an exception fails the section instead of ending the run. */
+/**
+ * Longest a section may run before it is failed and the run moves on. Every wait inside a section
+ * has its own, shorter timeout (an import gets 4 minutes, a retried one 3 more); this catches the
+ * wait that has none, so that one hang costs one section, named, not the whole report.
+ */
+export const SECTION_TIME_LIMIT_MS = 8 * 60_000;
+
+let running: { name: string; since: number } | undefined;
+
+/** What a run's overall deadline names when it fires: the section in progress, and for how long. */
+export function describeRunningSection(): string {
+  if (!running) return 'no section was running';
+  return `"${running.name}" had been running for ${Math.round((performance.now() - running.since) / 1000)} s`;
+}
+
+/** Runs `body` inside a section; an exception, or outliving `limitMs`, fails the section instead of ending the run. */
 export async function runSection(
   sections: Section[],
   name: string,
   body: (section: Section) => Promise<void>,
+  limitMs = SECTION_TIME_LIMIT_MS,
 ): Promise<Section> {
   const section = new Section(name);
   sections.push(section);
-  process.stderr.write(`▶ ${name}\n`);
+  process.stderr.write(`▶ ${name} (${new Date().toISOString()})\n`);
+  running = { name, since: performance.now() };
+  let timer: NodeJS.Timeout | undefined;
+  const outlived = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`section still running after its ${limitMs / 1000} s limit; abandoned`)),
+      limitMs,
+    );
+  });
   try {
-    await body(section);
+    await Promise.race([body(section), outlived]);
   } catch (error) {
     section.fail(error);
+  } finally {
+    clearTimeout(timer);
+    running = undefined;
   }
   section.finish();
   const verdict = section.pass ? 'pass' : 'FAIL';

@@ -95,8 +95,11 @@ export async function runLoad(sections: Section[], options: LoadOptions): Promis
     });
 
     if (options.soak) {
-      await runSection(sections, 'soak: 30 minutes of mixed traffic', (s) =>
-        runSoak(s, deployment!, platform!, seeded.traders, { minutes: 30 }),
+      await runSection(
+        sections,
+        'soak: 30 minutes of mixed traffic',
+        (s) => runSoak(s, deployment!, platform!, seeded.traders, { minutes: 30 }),
+        40 * 60_000,
       );
     }
   } catch (error) {

@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { killAllChildren } from '../lib/processes';
-import { runSection, writeReport, type Section } from '../lib/report';
+import { describeRunningSection, runSection, writeReport, type Section } from '../lib/report';
 import { REDIS_URL, guardServices, restoreServices } from '../lib/services';
 import { startDeployment, type Deployment, type Mode } from './deployment';
 import { FAULT_SCENARIOS } from './fault-scenarios';
@@ -25,12 +25,14 @@ const selected = (name: string) =>
   !only || only.split(',').some((part) => name.toLowerCase().includes(part.trim().toLowerCase()));
 
 /** Hard stop: the whole run never outlives this, whatever hangs. */
-const DEADLINE_MS = (soak ? 60 : ci ? 12 : 25) * 60_000;
+const DEADLINE_MS = (soak ? 60 : ci ? 20 : 30) * 60_000;
 
 async function main(): Promise<boolean> {
   guardServices(killAllChildren);
   const deadline = setTimeout(() => {
-    process.stderr.write(`reliability run passed its ${DEADLINE_MS / 60_000}-minute deadline; stopping\n`);
+    process.stderr.write(
+      `reliability run passed its ${DEADLINE_MS / 60_000}-minute deadline (${describeRunningSection()}); stopping\n`,
+    );
     killAllChildren();
     process.exit(2);
   }, DEADLINE_MS);

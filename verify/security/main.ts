@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { importAndWait } from '../../apps/bff/src/test-support/sandbox-broker';
 import { killAllChildren, waitFor } from '../lib/processes';
-import { runSection, writeReport, type Section } from '../lib/report';
+import { describeRunningSection, runSection, writeReport, type Section } from '../lib/report';
 import { REDIS_URL } from '../lib/services';
 import { startAppUnderTest, type AppUnderTest } from './app-under-test';
 import { authorizationMatrix } from './authz';
@@ -37,11 +37,11 @@ const ci = args.includes('--ci');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const selected = (name: string) =>
   !only || only.split(',').some((part) => name.toLowerCase().includes(part.trim().toLowerCase()));
-const DEADLINE_MS = (ci ? 10 : 20) * 60_000;
+const DEADLINE_MS = (ci ? 15 : 20) * 60_000;
 
 async function main(): Promise<boolean> {
   const deadline = setTimeout(() => {
-    process.stderr.write('security run passed its deadline; stopping\n');
+    process.stderr.write(`security run passed its deadline (${describeRunningSection()}); stopping\n`);
     killAllChildren();
     process.exit(2);
   }, DEADLINE_MS);
