@@ -4,6 +4,7 @@ import type { Platform } from '../platform';
 import type { Services } from './services';
 import { importsRoutes } from './imports';
 import { tradesRoutes } from './trades';
+import { positionsRoutes } from './positions';
 import { rulesRoutes } from './rules';
 import { simulationsRoutes } from './simulations';
 import { digestsRoutes } from './digests';
@@ -62,7 +63,8 @@ export async function registerModules(app: FastifyInstance, context: ModuleConte
   }
   const { services, platform } = context;
   await app.register(importsRoutes, { imports: services.imports });
-  await app.register(tradesRoutes, { trades: services.trades, db: platform.database.db });
+  await app.register(tradesRoutes, { trades: services.trades });
+  await app.register(positionsRoutes, { positions: services.positions });
   await app.register(rulesRoutes, { rules: services.rules });
   await app.register(simulationsRoutes, { simulations: services.simulations });
   await app.register(digestsRoutes, { digests: services.digests });

@@ -6,7 +6,7 @@ import { createMarketDataService, createSharedVendorBudget } from './market-data
 import { createPositionsService } from './positions';
 import { createRulesService } from './rules';
 import { createTradesService } from './trades';
-import { createImportsService, importTradesJob } from './imports';
+import { createImportRunTracker, createImportsService, importTradesJob } from './imports';
 import { scoreTradesJob, type ScoreJobPayload } from './scoring';
 import type { JobDefinition } from '../infra/jobs';
 import { createIdentityServices, type IdentityOptions } from './auth';
@@ -79,6 +79,8 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
     rules,
     events,
     trades,
+    positions,
+    runs: createImportRunTracker({ db, events, metrics: telemetry.metrics.pipeline }),
     metrics: telemetry.metrics.pipeline,
   });
   const importJob = importTradesJob({

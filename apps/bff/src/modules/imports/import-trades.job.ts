@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { AppError } from '@tt/shared';
 import type { Database } from '@tt/db';
-import { DEFAULT_ATTEMPTS, PermanentJobError, type JobDefinition, type JobQueue } from '../../infra/jobs';
+import { PermanentJobError, type JobDefinition, type JobQueue } from '../../infra/jobs';
 import type { BrokerConnectionsService, ActiveConnection } from '../brokers';
 import type { CoachEventsService } from '../coach-events';
 import type { MarketDataService } from '../market-data';
 import type { PositionsService } from '../positions';
 import type { TradesService } from '../trades';
-import { insertTrades, seriesOfImport } from '../trades/trades.repository';
 import { addCounts, getRun, updateRun, type ImportRun } from './import-runs.repository';
 import { normalisePage } from './normalise-page';
+import { createImportRunTracker } from './import-run-tracker';
 import { toProgress } from './import-progress';
 import { readAhead } from '../../lib/read-ahead';
 import type { PipelineMetrics } from '../../observability/metrics';
@@ -27,7 +27,7 @@ export interface ImportJobDeps {
   marketData: MarketDataService;
   positions: PositionsService;
   events: CoachEventsService;
-  trades: Pick<TradesService, 'changed'>;
+  trades: Pick<TradesService, 'changed' | 'store' | 'seriesOfImport'>;
   jobs: JobQueue;
   /** The scoring job this import hands over to. */
   scoreJob: () => JobDefinition<{ userId: string; importId?: string | undefined }>;
@@ -41,6 +41,7 @@ export interface ImportJobDeps {
  * again after a crash: inserts ignore known fills and pairing is recomputed from stored fills.
  */
 export function importTradesJob(deps: ImportJobDeps): JobDefinition<ImportJobPayload> {
+  const runs = createImportRunTracker(deps);
   return {
     queue: 'q_import',
     name: 'import.trades',
@@ -49,47 +50,10 @@ export function importTradesJob(deps: ImportJobDeps): JobDefinition<ImportJobPay
       try {
         await runImport(deps, job.payload, job.signal);
       } catch (error) {
-        throw await failImportOnLastAttempt(deps, job, error);
+        throw await runs.failOnLastAttempt(job, error);
       }
     },
   };
-}
-
-/** A broker's "no" (revoked grant, missing permission) will not change on retry; 408/429/5xx might. */
-function isPermanent(error: unknown): boolean {
-  if (error instanceof PermanentJobError) return true;
-  return (
-    error instanceof AppError &&
-    error.status >= 400 &&
-    error.status < 500 &&
-    error.status !== 408 &&
-    error.status !== 429
-  );
-}
-
-/**
- * What a failed import or scoring run throws back to the queue: the error itself while retries
- * remain, else a permanent failure, after the run is marked failed with a message a trader can read.
- */
-export async function failImportOnLastAttempt(
-  deps: { db: Database; events: CoachEventsService; metrics?: PipelineMetrics | undefined },
-  job: { attempt: number; payload: { userId: string; importId?: string | undefined } },
-  error: unknown,
-): Promise<unknown> {
-  if (!isPermanent(error) && job.attempt < DEFAULT_ATTEMPTS) return error;
-  const message =
-    error instanceof AppError ? (error.detail ?? error.title) : 'The import failed; try again later.';
-  if (job.payload.importId) {
-    const failed = await updateRun(deps.db, job.payload.importId, {
-      status: 'failed',
-      phase: 'failed',
-      error: message,
-      finishedAt: new Date(),
-    });
-    deps.metrics?.importCompleted('failed');
-    await deps.events.raise(job.payload.userId, 'import.progress', toProgress(failed));
-  }
-  return error instanceof PermanentJobError ? error : new PermanentJobError(message, { cause: error });
 }
 
 async function runImport(deps: ImportJobDeps, payload: ImportJobPayload, signal: AbortSignal): Promise<void> {
@@ -111,7 +75,7 @@ async function runImport(deps: ImportJobDeps, payload: ImportJobPayload, signal:
   }
   // Read back from the store rather than kept in memory: a run cut short by a crash stored
   // fills whose series still need candles and pairing.
-  const touched = await touchedSeries(deps.db, userId, importId, connections);
+  const touched = await touchedSeries(deps.trades, userId, importId, connections);
 
   run = await updateRun(deps.db, importId, { phase: 'candles' });
   await deps.events.raise(userId, 'import.progress', toProgress(run));
@@ -138,12 +102,12 @@ async function runImport(deps: ImportJobDeps, payload: ImportJobPayload, signal:
 
 /** Series the import stored fills in; candles come through the user's connection to that broker, if any, else the vendor. */
 async function touchedSeries(
-  db: Database,
+  trades: Pick<TradesService, 'seriesOfImport'>,
   userId: string,
   importId: string,
   connections: ActiveConnection[],
 ) {
-  return (await seriesOfImport(db, userId, importId)).map((s) => ({
+  return (await trades.seriesOfImport(userId, importId)).map((s) => ({
     broker: s.broker,
     symbol: s.symbol,
     first: s.first.getTime(),
@@ -176,7 +140,7 @@ async function fetchIntoStore(
         fetcherFor: (symbol) => (since, until) => deps.brokers.fetchCandles(conn, { symbol, since, until }),
       });
       run = await deps.db.transaction(async (tx) => {
-        const { inserted, duplicates } = await insertTrades(tx, userId, importId, rows);
+        const { inserted, duplicates } = await deps.trades.store(tx, userId, importId, rows);
         return addCounts(tx, importId, { fetched: page.fills.length, inserted: inserted.length, duplicates });
       });
       await deps.trades.changed(userId);

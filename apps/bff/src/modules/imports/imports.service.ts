@@ -17,7 +17,6 @@ import {
 } from './import-runs.repository';
 import type { MarketDataService } from '../market-data';
 import type { TradesService } from '../trades';
-import { insertTrades } from '../trades/trades.repository';
 import { normalisePage } from './normalise-page';
 import type { ImportJobPayload } from './import-trades.job';
 
@@ -63,7 +62,7 @@ export function importJobId(userId: string, brokers: string[], since: Date, unti
 export function createImportsService(deps: {
   db: Database;
   jobs: JobQueue;
-  trades: Pick<TradesService, 'changed'>;
+  trades: Pick<TradesService, 'changed' | 'store'>;
   brokers: BrokerConnectionsService;
   importJob: () => JobDefinition<ImportJobPayload>;
   /** The scoring job an import hands over to (`score-<importId>`). */
@@ -89,7 +88,7 @@ export function createImportsService(deps: {
       const until = new Date(times.reduce((a, b) => Math.max(a, b), since.getTime()));
       const run = await deps.db.transaction(async (tx) => {
         const created = await createRun(tx, { userId, jobId: 'pending', kind: 'csv', since, until });
-        const { inserted, duplicates } = await insertTrades(tx, userId, created.id, rows);
+        const { inserted, duplicates } = await deps.trades.store(tx, userId, created.id, rows);
         await addCounts(tx, created.id, { fetched: rows.length, inserted: inserted.length, duplicates });
         return updateRun(tx, created.id, { jobId: `csv-${created.id}` });
       });

@@ -1,8 +1,8 @@
 import type { RawFill } from '@tt/shared';
 import type { MarketDataService, CandleFetcher } from '../market-data';
-import type { NewTrade } from '../trades/trades.repository';
+import type { NewTrade } from '../trades';
 import { quoteFee } from './quote-fee';
-import { lastClosedIndex } from '../market-data/candle-search';
+import { lastClosedIndex } from '../market-data';
 
 const HOUR = 3_600_000;
 

@@ -1,5 +1,5 @@
 import type { MlCandle } from '@tt/shared';
-import { firstOpenAtOrAfter } from '../market-data/candle-search';
+import { firstOpenAtOrAfter } from '../market-data';
 
 /**
  * Maximum adverse and favourable excursion of a long lot, as fractions of the entry price, from the

@@ -1,10 +1,12 @@
+import type { PositionDto } from '@tt/shared';
 import type { Database } from '@tt/db';
 import type { MarketDataService } from '../market-data';
 import type { TradesService } from '../trades';
-import { seriesFills } from '../trades/trades.repository';
+import { decodeCursor, page } from '../../lib/cursor';
 import { pairFifo } from './pair-fifo';
-import { replaceSeriesPositions } from './positions.repository';
+import { closedLots, listPositions, replaceSeriesPositions } from './positions.repository';
 import { excursions } from './excursions';
+import { toPositionDto } from './position-dto';
 
 export interface SeriesKey {
   userId: string;
@@ -12,21 +14,42 @@ export interface SeriesKey {
   symbol: string;
 }
 
+export interface PositionQuery {
+  symbol?: string | undefined;
+  status?: 'open' | 'closed' | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
 export interface PositionsService {
   /** Re-pairs a whole series FIFO (idempotent) and stores its lots with MAE/MFE. */
   repairSeries(key: SeriesKey): Promise<{ lots: number; unmatchedExits: number }>;
+  /** The user's lots, newest entry first, a keyset page at a time. */
+  list(userId: string, query: PositionQuery): Promise<{ items: PositionDto[]; nextCursor: string | null }>;
+  /** Every closed lot of a user, for the exit features (held time, P&L, stop check). */
+  closedLots(userId: string): ReturnType<typeof closedLots>;
 }
 
 export function createPositionsService(deps: {
   db: Database;
   marketData: MarketDataService;
-  trades: Pick<TradesService, 'changed'>;
+  trades: Pick<TradesService, 'changed' | 'seriesFills'>;
   now?: () => Date;
 }): PositionsService {
   const now = deps.now ?? (() => new Date());
   return {
+    async list(userId, query) {
+      const rows = await listPositions(deps.db, userId, {
+        symbol: query.symbol?.toUpperCase(),
+        status: query.status,
+        before: decodeCursor(query.cursor),
+        limit: query.limit,
+      });
+      return page(rows, query.limit, (r) => ({ ts: r.entryTs, id: r.id }), toPositionDto);
+    },
+    closedLots: (userId) => closedLots(deps.db, userId),
     async repairSeries(key) {
-      const fills = await seriesFills(deps.db, key.userId, key.broker, key.symbol);
+      const fills = await deps.trades.seriesFills(key.userId, key.broker, key.symbol);
       const { lots, unmatchedExits } = pairFifo(fills.map((f) => ({ ...f, side: f.side as 'BUY' | 'SELL' })));
       const first = lots.reduce((min, l) => Math.min(min, l.entryTs.getTime()), Infinity);
       const candles = Number.isFinite(first)

@@ -11,11 +11,8 @@ import type { MarketDataService } from '../market-data';
 import type { RulesService } from '../rules';
 import type { TradesService } from '../trades';
 import type { PipelineMetrics } from '../../observability/metrics';
-import { closedLots } from '../positions/positions.repository';
-import { userTradesChronological } from '../trades/trades.repository';
-import { addCounts, getRun, updateRun } from '../imports/import-runs.repository';
-import { toProgress } from '../imports/import-progress';
-import { failImportOnLastAttempt } from '../imports/import-trades.job';
+import type { ImportRunTracker } from '../imports';
+import type { PositionsService } from '../positions';
 import { tradeContexts, type ExitLots } from './trade-context';
 import {
   replaceAutoReflections,
@@ -43,12 +40,15 @@ export interface ScoreJobDeps {
   marketData: MarketDataService;
   rules: RulesService;
   events: CoachEventsService;
-  trades: Pick<TradesService, 'changed'>;
-  /** Tags stored by label and imports finished (Prometheus series). */
+  trades: Pick<TradesService, 'changed' | 'chronological'>;
+  positions: Pick<PositionsService, 'closedLots'>;
+  /** The import run this scoring continues: its counts, its end. */
+  runs: ImportRunTracker;
+  /** Tags stored by label (Prometheus series). */
   metrics?: PipelineMetrics;
 }
 
-function exitLotsByTrade(lots: Awaited<ReturnType<typeof closedLots>>): Map<string, ExitLots> {
+function exitLotsByTrade(lots: Awaited<ReturnType<PositionsService['closedLots']>>): Map<string, ExitLots> {
   const grouped = groupBy(lots, (lot) => lot.exitTradeId!);
   const out = new Map<string, ExitLots>();
   for (const [tradeId, group] of grouped) {
@@ -87,13 +87,13 @@ export function scoreTradesJob(deps: ScoreJobDeps): JobDefinition<ScoreJobPayloa
       try {
         await scoreTrades(deps, job.payload, job.signal);
       } catch (error) {
-        throw await failImportOnLastAttempt(deps, job, error);
+        throw await deps.runs.failOnLastAttempt(job, error);
       }
     },
   };
 }
 
-type ScoringTrade = Awaited<ReturnType<typeof userTradesChronological>>[number];
+type ScoringTrade = Awaited<ReturnType<TradesService['chronological']>>[number];
 const seriesKey = (t: { broker: string; symbol: string }) => `${t.broker}|${t.symbol}`;
 
 /** Indicator features of one chunk's trades, one ML batch per series (its candles travel with it). */
@@ -119,10 +119,10 @@ async function scoreTrades(deps: ScoreJobDeps, payload: ScoreJobPayload, signal:
   const { userId, importId } = payload;
   const profile = await scoringProfile(deps.db, userId);
   if (!profile) return;
-  const run = importId ? await getRun(deps.db, importId) : null;
-  const all = await userTradesChronological(deps.db, userId);
+  const run = importId ? await deps.runs.find(importId) : null;
+  const all = await deps.trades.chronological(userId);
   const targetIds = await tradeIdsToScore(deps.db, userId, importId ?? null);
-  if (run) await deps.db.transaction((tx) => updateRun(tx, run.id, { scored: 0 }));
+  if (run) await deps.runs.restartScoring(run.id);
 
   const candlesByKey = new Map<string, MlCandle[]>();
   for (const t of all) {
@@ -138,7 +138,7 @@ async function scoreTrades(deps: ScoreJobDeps, payload: ScoreJobPayload, signal:
   // One pass over the history in time order; features exist for one chunk at a time.
   const contexts = tradeContexts({
     trades: all,
-    exits: exitLotsByTrade(await closedLots(deps.db, userId)),
+    exits: exitLotsByTrade(await deps.positions.closedLots(userId)),
     candlesOf: (t) => candlesByKey.get(seriesKey(t)) ?? [],
     timeZone: profile.timeZone,
     stopLossPct:
@@ -211,12 +211,12 @@ async function scoreTrades(deps: ScoreJobDeps, payload: ScoreJobPayload, signal:
     const updated = await deps.db.transaction(async (tx) => {
       await replaceTags(tx, ids, tags);
       await replaceAutoReflections(tx, ids, reflections);
-      return run ? addCounts(tx, run.id, { scored: chunk.length }) : null;
+      return run ? deps.runs.addScored(tx, run.id, chunk.length) : null;
     });
     await deps.trades.changed(userId);
     deps.metrics?.tagsStored(tags.map((tag) => tag.label));
     await deps.events.raiseMany(userId, 'coach.reflect', events);
-    if (updated) await deps.events.raise(userId, 'import.progress', toProgress(updated, targetIds.size));
+    if (updated) await deps.runs.reportScored(updated, targetIds.size);
   };
 
   let pending: (readonly [ScoringTrade, BiasFeatures])[] = [];
@@ -229,13 +229,5 @@ async function scoreTrades(deps: ScoreJobDeps, payload: ScoreJobPayload, signal:
     }
   }
   if (pending.length > 0) await scoreChunk(pending);
-  if (run) {
-    const done = await updateRun(deps.db, run.id, {
-      status: 'succeeded',
-      phase: 'done',
-      finishedAt: new Date(),
-    });
-    deps.metrics?.importCompleted('succeeded');
-    await deps.events.raise(userId, 'import.progress', toProgress(done, targetIds.size));
-  }
+  if (run) await deps.runs.succeed(run.id, targetIds.size);
 }

@@ -1,5 +1,5 @@
 import type { BiasFeatures, MlCandle } from '@tt/shared';
-import { firstOpenAtOrAfter, lastClosedIndex } from '../market-data/candle-search';
+import { firstOpenAtOrAfter, lastClosedIndex } from '../market-data';
 
 export interface ContextTrade {
   id: string;

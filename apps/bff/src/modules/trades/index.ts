@@ -1,2 +1,3 @@
 export { createTradesService, TradeErrors, type TradesService } from './trades.service';
+export type { NewTrade } from './trades.repository';
 export { tradesRoutes } from './trades.routes';

@@ -3,9 +3,7 @@ import { TradeDtoSchema, type TradeDto } from '@tt/shared';
 import { createTestApp, type TestApp } from '../../test-support/test-app';
 import { signUpAndLogIn, type TestClient } from '../auth/auth.test-support';
 import { Dec } from '../../lib/money';
-import { insertTrades, seriesFills, type NewTrade } from './trades.repository';
-import { pairFifo } from '../positions/pair-fifo';
-import { replaceSeriesPositions } from '../positions/positions.repository';
+import type { NewTrade } from './trades.repository';
 import { replaceTags } from '../scoring/tags.repository';
 
 let t: TestApp;
@@ -62,16 +60,9 @@ beforeAll(async () => {
   t = await createTestApp({ worker: false });
   ({ client, userId } = await signUpAndLogIn(t.app));
   const db = t.platform.database.db;
-  await insertTrades(db, userId, null, FILLS);
+  await t.services.trades.store(db, userId, null, FILLS);
   for (const symbol of ['BTC-USD', 'ETH-USD']) {
-    const fills = await seriesFills(db, userId, 'coinbase', symbol);
-    const { lots } = pairFifo(fills.map((f) => ({ ...f, side: f.side as 'BUY' | 'SELL' })));
-    const key = { userId, broker: 'coinbase', symbol };
-    await replaceSeriesPositions(
-      db,
-      key,
-      lots.map((lot) => ({ ...lot, mae: null, mfe: null })),
-    );
+    await t.services.positions.repairSeries({ userId, broker: 'coinbase', symbol });
   }
   const { items } = await list('?limit=500');
   const id = (extId: string) => items.find((i) => i.extId === extId)!.id;
@@ -149,7 +140,9 @@ describe('GET /api/trades', () => {
 
   it('serves a page from the cache until a change is reported, then the new data', async () => {
     const before = await list('?symbol=SOL-USD');
-    await insertTrades(t.platform.database.db, userId, null, [fill('x1', 'SOL-USD', 'BUY', '1', '1', 7)]);
+    await t.services.trades.store(t.platform.database.db, userId, null, [
+      fill('x1', 'SOL-USD', 'BUY', '1', '1', 7),
+    ]);
     expect(await list('?symbol=SOL-USD')).toEqual(before);
     await t.services.trades.changed(userId);
     expect((await list('?symbol=SOL-USD')).items.map((i) => i.extId)).toEqual(['x1']);

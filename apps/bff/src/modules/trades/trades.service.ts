@@ -2,42 +2,28 @@ import { z } from 'zod';
 import {
   defineErrors,
   type BiasLabel,
-  type PositionDto,
   type TradeDetailDto,
   type TradeDto,
   type TradeListQuery,
 } from '@tt/shared';
-import type { Database } from '@tt/db';
+import type { Database, Executor } from '@tt/db';
 import type { Cache } from '../../infra/cache';
+import { toPositionDto } from '../positions';
 import { createTradesPageCache } from './trades-page-cache';
 import { decodeCursor, page } from '../../lib/cursor';
-import { getTrade, listTrades, tradeDetailParts, type TradeListRow } from './trades.repository';
+import {
+  getTrade,
+  insertTrades,
+  listTrades,
+  seriesFills,
+  seriesOfImport,
+  tradeDetailParts,
+  userTradesChronological,
+  type NewTrade,
+  type TradeListRow,
+} from './trades.repository';
 
 export const TradeErrors = defineErrors('TRADES', { NOT_FOUND: [404, 'Trade not found'] });
-
-type LotRow = Awaited<ReturnType<typeof tradeDetailParts>>['lots'][number];
-
-export function toPositionDto(lot: LotRow): PositionDto {
-  return {
-    id: lot.id,
-    broker: lot.broker,
-    symbol: lot.symbol,
-    entryTradeId: lot.entryTradeId,
-    exitTradeId: lot.exitTradeId,
-    qty: lot.qty,
-    entryPrice: lot.entryPrice,
-    exitPrice: lot.exitPrice,
-    entryFee: lot.entryFee,
-    exitFee: lot.exitFee,
-    entryTs: lot.entryTs.toISOString(),
-    exitTs: lot.exitTs?.toISOString() ?? null,
-    heldHours: lot.heldHours,
-    pnlQuote: lot.pnlQuote,
-    pnlPct: lot.pnlPct,
-    mae: lot.mae,
-    mfe: lot.mfe,
-  };
-}
 
 export interface TradesService {
   /** `{ items: TradeDto[], nextCursor }` as JSON text, rendered once per query and data version. */
@@ -46,6 +32,22 @@ export interface TradesService {
   changed(userId: string): Promise<void>;
   detail(userId: string, tradeId: string): Promise<TradeDetailDto>;
   bias(userId: string, tradeId: string): Promise<{ items: TradeDetailDto['tags'] }>;
+  /**
+   * Stores normalised fills once each (a known `(broker, ext_id)` is a duplicate), in the caller's
+   * transaction, so that the import run's counts commit with the rows they count.
+   */
+  store(
+    tx: Executor,
+    userId: string,
+    importId: string | null,
+    rows: NewTrade[],
+  ): ReturnType<typeof insertTrades>;
+  /** Every fill of one (user, broker, symbol) series, for pairing. */
+  seriesFills(userId: string, broker: string, symbol: string): ReturnType<typeof seriesFills>;
+  /** The series an import stored fills in, with the earliest fill of each. */
+  seriesOfImport(userId: string, importId: string): ReturnType<typeof seriesOfImport>;
+  /** Every trade of the user in time order, with only what scoring reads. */
+  chronological(userId: string): ReturnType<typeof userTradesChronological>;
 }
 
 export function createTradesService(deps: { db: Database; cache: Cache }): TradesService {
@@ -129,5 +131,9 @@ export function createTradesService(deps: { db: Database; cache: Cache }): Trade
       const detail = await this.detail(userId, tradeId);
       return { items: detail.tags };
     },
+    store: insertTrades,
+    seriesFills: (userId, broker, symbol) => seriesFills(deps.db, userId, broker, symbol),
+    seriesOfImport: (userId, importId) => seriesOfImport(deps.db, userId, importId),
+    chronological: (userId) => userTradesChronological(deps.db, userId),
   };
 }
