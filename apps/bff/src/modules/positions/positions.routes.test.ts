@@ -2,72 +2,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PositionDtoSchema, type PositionDto } from '@tt/shared';
 import { createTestApp, type TestApp } from '../../test-support/test-app';
 import { signUpAndLogIn, type TestClient } from '../auth/auth.test-support';
-import type { NewTrade } from '../trades';
+import { allPages, getPage, storeAndPair, testFill } from '../../test-support/trade-fixtures';
 
 let t: TestApp;
 let client: TestClient;
 
-const fill = (
-  extId: string,
-  symbol: string,
-  side: 'BUY' | 'SELL',
-  qty: string,
-  price: string,
-  hour: number,
-) =>
-  ({
-    broker: 'coinbase',
-    extId,
-    orderId: null,
-    symbol,
-    side,
-    qty,
-    price,
-    fee: '0.1',
-    feeAsset: 'USD',
-    feeQuote: '0.1',
-    ts: new Date(Date.UTC(2026, 10, 1, hour)),
-    source: 'api',
-    meta: {},
-  }) satisfies NewTrade;
-
 // BTC: two buys, a sell of 1.5 closing the first lot and half the second (three lots, one open).
 // ETH: one buy, still open.
 const FILLS = [
-  fill('b1', 'BTC-USD', 'BUY', '1', '100', 1),
-  fill('b2', 'BTC-USD', 'BUY', '1', '110', 2),
-  fill('s1', 'BTC-USD', 'SELL', '1.5', '120', 5),
-  fill('e1', 'ETH-USD', 'BUY', '2', '10', 6),
+  testFill('b1', 'BTC-USD', 'BUY', '1', '100', 1),
+  testFill('b2', 'BTC-USD', 'BUY', '1', '110', 2),
+  testFill('s1', 'BTC-USD', 'SELL', '1.5', '120', 5),
+  testFill('e1', 'ETH-USD', 'BUY', '2', '10', 6),
 ];
 
-async function list(query: string): Promise<{ items: PositionDto[]; nextCursor: string | null }> {
-  const res = await client.request({ method: 'GET', url: `/api/positions${query}` });
-  expect(res.statusCode).toBe(200);
-  const body = res.json() as { items: unknown[]; nextCursor: string | null };
-  return { items: body.items.map((i) => PositionDtoSchema.strict().parse(i)), nextCursor: body.nextCursor };
-}
+const list = (query: string) => getPage<PositionDto>(client, `/api/positions${query}`, PositionDtoSchema);
 
 beforeAll(async () => {
   t = await createTestApp({ worker: false });
   let userId: string;
   ({ client, userId } = await signUpAndLogIn(t.app));
-  await t.services.trades.store(t.platform.database.db, userId, null, FILLS);
-  for (const symbol of ['BTC-USD', 'ETH-USD']) {
-    await t.services.positions.repairSeries({ userId, broker: 'coinbase', symbol });
-  }
+  await storeAndPair(t, userId, FILLS);
 });
 
 afterAll(() => t.close());
 
 describe('GET /api/positions', () => {
   it('pages the FIFO lots newest entry first, each exactly once', async () => {
-    const seen: PositionDto[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await list(`?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
-      seen.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
+    const seen = await allPages(list, 1);
     expect(seen).toHaveLength(4);
     expect(new Set(seen.map((p) => p.id)).size).toBe(4);
     const entries = seen.map((p) => p.entryTs);
@@ -77,7 +39,7 @@ describe('GET /api/positions', () => {
   it('filters by status and symbol (any case), with exact P&L on closed lots', async () => {
     const closed = (await list('?status=closed')).items;
     expect(closed.map((p) => p.qty).sort()).toEqual(['0.500000000000000000', '1.000000000000000000']);
-    expect(closed.every((p) => p.exitTs === '2026-11-01T05:00:00.000Z')).toBe(true);
+    expect(closed.every((p) => p.exitTs === '2026-11-01T05:00:00.123Z')).toBe(true);
     const open = (await list('?status=open&symbol=btc-usd')).items;
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ symbol: 'BTC-USD', qty: '0.500000000000000000', exitTradeId: null });

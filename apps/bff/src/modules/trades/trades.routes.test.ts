@@ -3,67 +3,30 @@ import { TradeDtoSchema, type TradeDto } from '@tt/shared';
 import { createTestApp, type TestApp } from '../../test-support/test-app';
 import { signUpAndLogIn, type TestClient } from '../auth/auth.test-support';
 import { Dec } from '../../lib/money';
-import type { NewTrade } from './trades.repository';
+import { allPages, fillHour, getPage, storeAndPair, testFill } from '../../test-support/trade-fixtures';
 import { replaceTags } from '../scoring/tags.repository';
 
 let t: TestApp;
 let client: TestClient;
 let userId: string;
 
-const at = (hour: number) => new Date(Date.UTC(2026, 10, 1, hour, 0, 0, 123));
-const fill = (
-  extId: string,
-  symbol: string,
-  side: 'BUY' | 'SELL',
-  qty: string,
-  price: string,
-  hour: number,
-) =>
-  ({
-    broker: 'coinbase',
-    extId,
-    orderId: null,
-    symbol,
-    side,
-    qty,
-    price,
-    fee: '0.1',
-    feeAsset: 'USD',
-    feeQuote: '0.1',
-    ts: at(hour),
-    source: 'api',
-    meta: {},
-  }) satisfies NewTrade;
-
 // Two buys, one sell closing 1.5 of them across two lots, and fills sharing a timestamp (id tiebreak).
 const FILLS = [
-  fill('b1', 'BTC-USD', 'BUY', '1', '100', 1),
-  fill('b2', 'BTC-USD', 'BUY', '1', '110', 2),
-  fill('s1', 'BTC-USD', 'SELL', '1.5', '123.456789012345678', 5),
-  fill('e1', 'ETH-USD', 'BUY', '2.000000000000000001', '10', 5),
-  fill('e2', 'ETH-USD', 'BUY', '3', '11', 5),
-  fill('e3', 'ETH-USD', 'SELL', '0.5', '12', 6),
+  testFill('b1', 'BTC-USD', 'BUY', '1', '100', 1),
+  testFill('b2', 'BTC-USD', 'BUY', '1', '110', 2),
+  testFill('s1', 'BTC-USD', 'SELL', '1.5', '123.456789012345678', 5),
+  testFill('e1', 'ETH-USD', 'BUY', '2.000000000000000001', '10', 5),
+  testFill('e2', 'ETH-USD', 'BUY', '3', '11', 5),
+  testFill('e3', 'ETH-USD', 'SELL', '0.5', '12', 6),
 ];
 
-async function list(query: string): Promise<{ items: TradeDto[]; nextCursor: string | null }> {
-  const res = await client.request({ method: 'GET', url: `/api/trades${query}` });
-  expect(res.statusCode).toBe(200);
-  expect(res.headers['content-type']).toMatch(/^application\/json/);
-  const body = res.json() as { items: unknown[]; nextCursor: string | null };
-  return {
-    items: body.items.map((item) => TradeDtoSchema.strict().parse(item)),
-    nextCursor: body.nextCursor,
-  };
-}
+const list = (query: string) => getPage<TradeDto>(client, `/api/trades${query}`, TradeDtoSchema);
 
 beforeAll(async () => {
   t = await createTestApp({ worker: false });
   ({ client, userId } = await signUpAndLogIn(t.app));
   const db = t.platform.database.db;
-  await t.services.trades.store(db, userId, null, FILLS);
-  for (const symbol of ['BTC-USD', 'ETH-USD']) {
-    await t.services.positions.repairSeries({ userId, broker: 'coinbase', symbol });
-  }
+  await storeAndPair(t, userId, FILLS);
   const { items } = await list('?limit=500');
   const id = (extId: string) => items.find((i) => i.extId === extId)!.id;
   await replaceTags(
@@ -85,13 +48,7 @@ afterAll(async () => {
 
 describe('GET /api/trades', () => {
   it('pages newest first on (ts, id): every trade exactly once across pages', async () => {
-    const seen: TradeDto[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await list(`?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-      seen.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
+    const seen = await allPages(list, 2);
     expect(seen.map((i) => i.extId).sort()).toEqual(FILLS.map((f) => f.extId).sort());
     const keys = seen.map((i) => `${i.ts}|${i.id}`);
     expect(keys).toEqual([...keys].sort().reverse());
@@ -134,14 +91,14 @@ describe('GET /api/trades', () => {
     expect((await list('?symbol=eth-usd')).items.map((i) => i.extId).sort()).toEqual(['e1', 'e2', 'e3']);
     expect((await list('?side=SELL')).items.map((i) => i.extId).sort()).toEqual(['e3', 's1']);
     expect((await list('?label=DISCIPLINE')).items.map((i) => i.extId)).toEqual(['b1']);
-    const window = `?since=${at(2).toISOString()}&until=${at(5).toISOString()}`;
+    const window = `?since=${fillHour(2).toISOString()}&until=${fillHour(5).toISOString()}`;
     expect((await list(window)).items.map((i) => i.extId).sort()).toEqual(['b2', 'e1', 'e2', 's1']);
   });
 
   it('serves a page from the cache until a change is reported, then the new data', async () => {
     const before = await list('?symbol=SOL-USD');
     await t.services.trades.store(t.platform.database.db, userId, null, [
-      fill('x1', 'SOL-USD', 'BUY', '1', '1', 7),
+      testFill('x1', 'SOL-USD', 'BUY', '1', '1', 7),
     ]);
     expect(await list('?symbol=SOL-USD')).toEqual(before);
     await t.services.trades.changed(userId);
