@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -50,6 +50,12 @@ beforeAll(async () => {
   expect(run).toMatchObject({ status: 'succeeded' });
   importId = String(run.id);
   await socket.next((message) => message.type === 'coach.reflect', 10_000);
+  // The run is marked succeeded from inside the scoring job; the job itself ends (and is counted,
+  // and its span finishes) a moment after that.
+  await vi.waitFor(
+    async () => expect(await sample('jobs_runs_total', { queue: 'q_score', outcome: 'completed' })).toBe(1),
+    { timeout: 10_000, interval: 50 },
+  );
 });
 afterAll(async () => {
   await socket?.close();
