@@ -9,12 +9,35 @@ const BODY = JSON.stringify({
 });
 const PATH = '/v1/bias/score';
 
-/** A POST over node:http: unlike fetch, it still reads the answer when the server refuses the body midway (413). */
-function call(url: string, path: string, headers: Record<string, string>, body: string) {
-  return new Promise<{ status: number; type: string; code: string | undefined }>((resolve, reject) => {
+type Answer = { status: number; type: string; code: string | undefined };
+
+const ANSWER_TIMEOUT_MS = 15_000;
+
+/**
+ * A POST over node:http that settles, whatever the server does: with its answer, or with an error
+ * naming what happened instead (the connection closed unanswered, or no answer in 15 s).
+ * `declaredLength` announces a longer body than is sent: the server must refuse it from the header,
+ * before reading, and the client stops there. Sending all of an oversized body instead races the
+ * server's close: the client, still writing, meets EPIPE and the kernel drops the 413 unread.
+ */
+function call(
+  url: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+  declaredLength?: number,
+): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
     const req = request(
       `${url}${path}`,
-      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(declaredLength ?? Buffer.byteLength(body)),
+          ...headers,
+        },
+      },
       (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -26,13 +49,16 @@ function call(url: string, path: string, headers: Record<string, string>, body: 
             code = undefined;
           }
           resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), code });
+          if (declaredLength !== undefined) req.destroy();
         });
       },
     );
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
-    });
-    req.end(body);
+    req.setTimeout(ANSWER_TIMEOUT_MS, () =>
+      req.destroy(new Error(`no answer to POST ${path} within ${ANSWER_TIMEOUT_MS} ms`)),
+    );
+    req.on('error', (error) => reject(new Error(`POST ${path} got no answer: ${error.message}`)));
+    if (declaredLength === undefined) req.end(body);
+    else req.write(body);
   });
 }
 
@@ -57,46 +83,45 @@ export async function hmacBoundary(section: Section, ml: { url: string; secret: 
   const genuine = sign();
   const first = await call(ml.url, PATH, genuine, BODY);
   section.equal('a genuine signed request → 200', first.status, 200);
-  const cases: [string, () => Promise<{ status: number; type: string; code: string | undefined }>, number][] =
+  const cases: [string, () => Promise<Answer>, number][] = [
+    ['the same request replayed (same nonce)', () => call(ml.url, PATH, genuine, BODY), 401],
     [
-      ['the same request replayed (same nonce)', () => call(ml.url, PATH, genuine, BODY), 401],
-      [
-        'timestamp 6 minutes old, correctly signed',
-        () => call(ml.url, PATH, sign({ timestampMs: Date.now() - MAX_CLOCK_SKEW_MS - 60_000 }), BODY),
-        401,
-      ],
-      [
-        'timestamp 6 minutes ahead, correctly signed',
-        () => call(ml.url, PATH, sign({ timestampMs: Date.now() + MAX_CLOCK_SKEW_MS + 60_000 }), BODY),
-        401,
-      ],
-      ['body changed after signing', () => call(ml.url, PATH, sign(), BODY.replace('BUY', 'SELL')), 401],
-      ['path changed after signing', () => call(ml.url, '/v1/nlg/reflect', sign(), BODY), 401],
-      [
-        'signed with another secret',
-        () => call(ml.url, PATH, sign({ secret: randomBytes(32).toString('hex') }), BODY),
-        401,
-      ],
-      [
-        'a fresh nonce on a captured signature',
-        () => call(ml.url, PATH, { ...genuine, 'x-nonce': randomBytes(16).toString('hex') }, BODY),
-        401,
-      ],
-      ['no signature headers', () => call(ml.url, PATH, {}, BODY), 401],
-      [
-        'a signature that is not hex',
-        () => call(ml.url, PATH, { ...sign(), 'x-signature': 'z'.repeat(64) }, BODY),
-        401,
-      ],
-      [
-        '9 MiB body (over the 8 MiB limit)',
-        () => {
-          const big = JSON.stringify({ features: {}, side: 'BUY', pad: 'x'.repeat(9 * 1024 * 1024) });
-          return call(ml.url, PATH, sign({ body: big }), big);
-        },
-        413,
-      ],
-    ];
+      'timestamp 6 minutes old, correctly signed',
+      () => call(ml.url, PATH, sign({ timestampMs: Date.now() - MAX_CLOCK_SKEW_MS - 60_000 }), BODY),
+      401,
+    ],
+    [
+      'timestamp 6 minutes ahead, correctly signed',
+      () => call(ml.url, PATH, sign({ timestampMs: Date.now() + MAX_CLOCK_SKEW_MS + 60_000 }), BODY),
+      401,
+    ],
+    ['body changed after signing', () => call(ml.url, PATH, sign(), BODY.replace('BUY', 'SELL')), 401],
+    ['path changed after signing', () => call(ml.url, '/v1/nlg/reflect', sign(), BODY), 401],
+    [
+      'signed with another secret',
+      () => call(ml.url, PATH, sign({ secret: randomBytes(32).toString('hex') }), BODY),
+      401,
+    ],
+    [
+      'a fresh nonce on a captured signature',
+      () => call(ml.url, PATH, { ...genuine, 'x-nonce': randomBytes(16).toString('hex') }, BODY),
+      401,
+    ],
+    ['no signature headers', () => call(ml.url, PATH, {}, BODY), 401],
+    [
+      'a signature that is not hex',
+      () => call(ml.url, PATH, { ...sign(), 'x-signature': 'z'.repeat(64) }, BODY),
+      401,
+    ],
+    [
+      'a 9 MiB body announced (over the 8 MiB limit)',
+      () => {
+        const big = JSON.stringify({ features: {}, side: 'BUY', pad: 'x'.repeat(9 * 1024 * 1024) });
+        return call(ml.url, PATH, sign({ body: big }), big.slice(0, 64 * 1024), Buffer.byteLength(big));
+      },
+      413,
+    ],
+  ];
   const codes = new Map<string, string | undefined>();
   for (const [name, attempt, status] of cases) {
     const res = await attempt();

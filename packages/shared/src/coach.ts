@@ -73,6 +73,9 @@ export type CoachEvent = {
   [T in CoachEventType]: CoachEventEnvelope & { type: T } & CoachEventPayloads[T];
 }[CoachEventType];
 
+/** Largest trade-history export `POST /api/imports/csv` takes (the web app checks before sending). */
+export const CSV_UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
+
 /** `GET /api/imports/:id` (DESIGN §5a); `succeeded` means every imported trade is stored and tagged. */
 export const ImportDtoSchema = z.object({
   id: z.string(),

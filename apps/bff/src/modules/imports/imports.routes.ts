@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import { AppError, BrokerIdSchema, CommonErrors } from '@tt/shared';
+import { AppError, BrokerIdSchema, CSV_UPLOAD_MAX_BYTES, CommonErrors } from '@tt/shared';
 import { parseOrThrow } from '@tt/shared';
 import { z } from 'zod';
 import { requireUser } from '../../plugins/auth-session';
@@ -9,7 +9,6 @@ import { PageQuerySchema, decodeCursor, page } from '../../lib/cursor';
 import type { ImportsService } from './imports.service';
 import { toImportDto } from './import-progress';
 
-const CSV_LIMIT_BYTES = 5 * 1024 * 1024;
 const CsvUploadSchema = z.object({
   broker: BrokerIdSchema,
   file: z.string({ error: 'attach the CSV file' }).min(1, 'the file is empty'),
@@ -27,7 +26,9 @@ export async function importsRoutes(app: FastifyInstance, opts: { imports: Impor
   );
 
   // Multipart only here: a trade-history export of at most 5 MiB, one file.
-  await app.register(multipart, { limits: { fileSize: CSV_LIMIT_BYTES, files: 1, fields: 4, parts: 5 } });
+  await app.register(multipart, {
+    limits: { fileSize: CSV_UPLOAD_MAX_BYTES, files: 1, fields: 4, parts: 5 },
+  });
   app.post(
     '/api/imports/csv',
     { config: { rateLimit: BLUEPRINT_LIMITS.tradesImport } },

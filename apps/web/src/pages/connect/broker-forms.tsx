@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { brokersApi } from '../../api/brokers.api';
 import { fieldErrors } from '../../api/problem';
 import { queryKeys } from '../../api/query-keys';
+import { csvFileProblem } from '../../lib/csv-file-check';
 import { SelectField, TextField } from '../../components/field';
 import { FormError } from '../../components/states';
 
@@ -94,6 +95,7 @@ export function CsvUpload({ onImport }: { onImport: (importId: string) => void }
   const queryClient = useQueryClient();
   const [broker, setBroker] = useState<'coinbase' | 'binance'>('coinbase');
   const [file, setFile] = useState<File | null>(null);
+  const fileProblem = file ? csvFileProblem(file) : undefined;
   const upload = useMutation({
     mutationFn: ({ b, f }: { b: 'coinbase' | 'binance'; f: File }) => brokersApi.uploadCsv(b, f),
     onSuccess: (result) => {
@@ -104,7 +106,7 @@ export function CsvUpload({ onImport }: { onImport: (importId: string) => void }
   const rowErrors = Object.entries(fieldErrors(upload.error));
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (file) upload.mutate({ b: broker, f: file });
+    if (file && !fileProblem) upload.mutate({ b: broker, f: file });
   }
   return (
     <section className="card" aria-labelledby="csv-heading">
@@ -123,7 +125,11 @@ export function CsvUpload({ onImport }: { onImport: (importId: string) => void }
           name="file"
           type="file"
           accept=".csv,text/csv"
-          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          error={fileProblem}
+          onChange={(e) => {
+            upload.reset();
+            setFile(e.target.files?.[0] ?? null);
+          }}
         />
         {rowErrors.length > 0 ? (
           <div role="alert" className="form-error">
@@ -140,7 +146,11 @@ export function CsvUpload({ onImport }: { onImport: (importId: string) => void }
           <FormError error={upload.error} />
         )}
         {upload.isSuccess ? <p role="status">File received; the import is running below.</p> : null}
-        <button type="submit" className="button secondary" disabled={!file || upload.isPending}>
+        <button
+          type="submit"
+          className="button secondary"
+          disabled={!file || !!fileProblem || upload.isPending}
+        >
           {upload.isPending ? 'Uploading…' : 'Upload CSV'}
         </button>
       </form>
