@@ -109,8 +109,13 @@ export async function startEdge(upstream: string): Promise<Edge> {
     hostname: 'localhost',
     fetch: fetchVia,
     async close() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        const stubborn = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(stubborn);
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -199,6 +199,7 @@ function openSocket(
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve({ ws, closed }));
     ws.once('unexpected-response', (_r, res) => reject(new Error(`handshake ${res.statusCode}`)));
+    ws.once('error', reject);
   });
 }
 
