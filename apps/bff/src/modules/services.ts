@@ -72,6 +72,8 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
       await jobs.enqueue(scoreJob, { userId }, { jobId: `rescore-${userId}-${Date.now()}` });
     },
   });
+  // One tracker for both stages of an import: progress events, counts, the end.
+  const importRuns = createImportRunTracker({ db, events, metrics: telemetry.metrics.pipeline });
   const scoreJob: JobDefinition<ScoreJobPayload> = scoreTradesJob({
     db,
     ml,
@@ -80,7 +82,7 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
     events,
     trades,
     positions,
-    runs: createImportRunTracker({ db, events, metrics: telemetry.metrics.pipeline }),
+    runs: importRuns,
     metrics: telemetry.metrics.pipeline,
   });
   const importJob = importTradesJob({
@@ -88,11 +90,10 @@ export function createServices(platform: Platform, options: ServicesOptions = {}
     brokers,
     marketData,
     positions,
-    events,
     trades,
     jobs,
+    runs: importRuns,
     scoreJob: () => scoreJob,
-    metrics: telemetry.metrics.pipeline,
   });
   const imports = createImportsService({
     db,

@@ -46,7 +46,7 @@ describe('ImportRunTracker', () => {
     await runs.restartScoring(run.id);
     const after = await database.db.transaction((tx) => runs.addScored(tx, run.id, 25));
     expect(after.scored).toBe(25);
-    await runs.reportScored(after, 100);
+    await runs.report(after, 100);
     expect(raised.at(-1)).toMatchObject({
       userId,
       type: 'import.progress',

@@ -7,8 +7,8 @@ import { addCounts, getRun, updateRun, type ImportRun } from './import-runs.repo
 import { toProgress } from './import-progress';
 
 /**
- * How the later stage of an import (q_score) reports on the run it continues. The imports module
- * owns the runs; scoring counts, finishes and fails them only through this.
+ * How the stages of an import (q_import, then q_score) report on their run: progress events, the
+ * scored count, the end. The imports module owns the runs; scoring touches them only through this.
  */
 export interface ImportRunTracker {
   find(importId: string): Promise<ImportRun | null>;
@@ -16,8 +16,8 @@ export interface ImportRunTracker {
   restartScoring(importId: string): Promise<void>;
   /** Counts scored trades in the caller's transaction, the one that stores their tags. */
   addScored(tx: Executor, importId: string, count: number): Promise<ImportRun>;
-  /** Tells the trader how far scoring got (after the commit). */
-  reportScored(run: ImportRun, toScore: number): Promise<void>;
+  /** Tells the trader how far the run got (after the commit); `toScore` once scoring knows it. */
+  report(run: ImportRun, toScore?: number | null): Promise<void>;
   succeed(importId: string, toScore: number): Promise<void>;
   /**
    * What a failed import or scoring run throws back to the queue: the error itself while retries
@@ -47,16 +47,16 @@ export function createImportRunTracker(deps: {
   /** Imports that end, by outcome (Prometheus series). */
   metrics?: PipelineMetrics | undefined;
 }): ImportRunTracker {
-  const progress = async (run: ImportRun, toScore: number | null = null) => {
+  const report = async (run: ImportRun, toScore: number | null = null) => {
     await deps.events.raise(run.userId, 'import.progress', toProgress(run, toScore));
   };
   return {
+    report,
     find: (importId) => getRun(deps.db, importId),
     async restartScoring(importId) {
       await updateRun(deps.db, importId, { scored: 0 });
     },
     addScored: (tx, importId, count) => addCounts(tx, importId, { scored: count }),
-    reportScored: (run, toScore) => progress(run, toScore),
     async succeed(importId, toScore) {
       const done = await updateRun(deps.db, importId, {
         status: 'succeeded',
@@ -64,7 +64,7 @@ export function createImportRunTracker(deps: {
         finishedAt: new Date(),
       });
       deps.metrics?.importCompleted('succeeded');
-      await progress(done, toScore);
+      await report(done, toScore);
     },
     async failOnLastAttempt(job, error) {
       if (!isPermanent(error) && job.attempt < DEFAULT_ATTEMPTS) return error;
@@ -78,7 +78,7 @@ export function createImportRunTracker(deps: {
           finishedAt: new Date(),
         });
         deps.metrics?.importCompleted('failed');
-        await progress(failed);
+        await report(failed);
       }
       return error instanceof PermanentJobError ? error : new PermanentJobError(message, { cause: error });
     },

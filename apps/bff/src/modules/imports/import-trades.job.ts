@@ -3,16 +3,13 @@ import { AppError } from '@tt/shared';
 import type { Database } from '@tt/db';
 import { PermanentJobError, type JobDefinition, type JobQueue } from '../../infra/jobs';
 import type { BrokerConnectionsService, ActiveConnection } from '../brokers';
-import type { CoachEventsService } from '../coach-events';
 import type { MarketDataService } from '../market-data';
 import type { PositionsService } from '../positions';
 import type { TradesService } from '../trades';
 import { addCounts, getRun, updateRun, type ImportRun } from './import-runs.repository';
 import { normalisePage } from './normalise-page';
-import { createImportRunTracker } from './import-run-tracker';
-import { toProgress } from './import-progress';
+import type { ImportRunTracker } from './import-run-tracker';
 import { readAhead } from '../../lib/read-ahead';
-import type { PipelineMetrics } from '../../observability/metrics';
 
 /** Indicators need 250 closed hourly candles before the first entry (DESIGN §6), plus margin. */
 export const HISTORY_HOURS = 260;
@@ -26,13 +23,12 @@ export interface ImportJobDeps {
   brokers: BrokerConnectionsService;
   marketData: MarketDataService;
   positions: PositionsService;
-  events: CoachEventsService;
   trades: Pick<TradesService, 'changed' | 'store' | 'seriesOfImport'>;
   jobs: JobQueue;
+  /** The run's progress events and its end, shared with the scoring stage. */
+  runs: ImportRunTracker;
   /** The scoring job this import hands over to. */
   scoreJob: () => JobDefinition<{ userId: string; importId?: string | undefined }>;
-  /** Imports that end failed (Prometheus series). */
-  metrics?: PipelineMetrics;
 }
 
 /**
@@ -41,7 +37,6 @@ export interface ImportJobDeps {
  * again after a crash: inserts ignore known fills and pairing is recomputed from stored fills.
  */
 export function importTradesJob(deps: ImportJobDeps): JobDefinition<ImportJobPayload> {
-  const runs = createImportRunTracker(deps);
   return {
     queue: 'q_import',
     name: 'import.trades',
@@ -50,7 +45,7 @@ export function importTradesJob(deps: ImportJobDeps): JobDefinition<ImportJobPay
       try {
         await runImport(deps, job.payload, job.signal);
       } catch (error) {
-        throw await runs.failOnLastAttempt(job, error);
+        throw await deps.runs.failOnLastAttempt(job, error);
       }
     },
   };
@@ -66,7 +61,7 @@ async function runImport(deps: ImportJobDeps, payload: ImportJobPayload, signal:
     phase: 'fetching',
     startedAt: run.startedAt ?? new Date(),
   });
-  await deps.events.raise(userId, 'import.progress', toProgress(run));
+  await deps.runs.report(run);
 
   const connections = await deps.brokers.activeConnections(userId);
   // A CSV import stored its fills when the file was accepted; an API import fetches them now.
@@ -78,7 +73,7 @@ async function runImport(deps: ImportJobDeps, payload: ImportJobPayload, signal:
   const touched = await touchedSeries(deps.trades, userId, importId, connections);
 
   run = await updateRun(deps.db, importId, { phase: 'candles' });
-  await deps.events.raise(userId, 'import.progress', toProgress(run));
+  await deps.runs.report(run);
   for (const { broker, conn, symbol, first } of touched) {
     await deps.marketData.ensureHourly(
       broker,
@@ -90,13 +85,13 @@ async function runImport(deps: ImportJobDeps, payload: ImportJobPayload, signal:
   }
 
   run = await updateRun(deps.db, importId, { phase: 'pairing' });
-  await deps.events.raise(userId, 'import.progress', toProgress(run));
+  await deps.runs.report(run);
   for (const { broker, symbol } of touched) {
     await deps.positions.repairSeries({ userId, broker, symbol });
   }
 
   run = await updateRun(deps.db, importId, { phase: 'scoring' });
-  await deps.events.raise(userId, 'import.progress', toProgress(run));
+  await deps.runs.report(run);
   await deps.jobs.enqueue(deps.scoreJob(), { importId, userId }, { jobId: `score-${importId}` });
 }
 
@@ -145,7 +140,7 @@ async function fetchIntoStore(
       });
       await deps.trades.changed(userId);
       await deps.brokers.saveSyncState(conn.id, page.syncState);
-      await deps.events.raise(userId, 'import.progress', toProgress(run));
+      await deps.runs.report(run);
     }
     await deps.brokers.markSynced(conn.id, new Date());
     await deps.brokers.markError(conn.id, null);

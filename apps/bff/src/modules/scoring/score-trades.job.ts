@@ -216,7 +216,7 @@ async function scoreTrades(deps: ScoreJobDeps, payload: ScoreJobPayload, signal:
     await deps.trades.changed(userId);
     deps.metrics?.tagsStored(tags.map((tag) => tag.label));
     await deps.events.raiseMany(userId, 'coach.reflect', events);
-    if (updated) await deps.runs.reportScored(updated, targetIds.size);
+    if (updated) await deps.runs.report(updated, targetIds.size);
   };
 
   let pending: (readonly [ScoringTrade, BiasFeatures])[] = [];
