@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { z } from 'zod';
+import type { Page } from '@tt/shared';
 import type { NewTrade } from '../modules/trades';
 import type { TestClient } from '../modules/auth/auth.test-support';
 import type { TestApp } from './test-app';
@@ -41,11 +42,7 @@ export async function storeAndPair(t: TestApp, userId: string, fills: NewTrade[]
 }
 
 /** One page of a keyset-paged list route, each item checked against its wire schema (no extra keys). */
-export async function getPage<T>(
-  client: TestClient,
-  url: string,
-  item: z.ZodObject,
-): Promise<{ items: T[]; nextCursor: string | null }> {
+export async function getPage<T>(client: TestClient, url: string, item: z.ZodObject): Promise<Page<T>> {
   const res = await client.request({ method: 'GET', url });
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -54,10 +51,7 @@ export async function getPage<T>(
 }
 
 /** Follows `nextCursor` from the first page to the last, returning every item in order. */
-export async function allPages<T>(
-  list: (query: string) => Promise<{ items: T[]; nextCursor: string | null }>,
-  limit: number,
-): Promise<T[]> {
+export async function allPages<T>(list: (query: string) => Promise<Page<T>>, limit: number): Promise<T[]> {
   const seen: T[] = [];
   let cursor: string | null = null;
   do {

@@ -1,4 +1,4 @@
-import type { PositionDto } from '@tt/shared';
+import type { Page, PositionDto } from '@tt/shared';
 import type { Database } from '@tt/db';
 import type { MarketDataService } from '../market-data';
 import type { TradesService } from '../trades';
@@ -25,7 +25,7 @@ export interface PositionsService {
   /** Re-pairs a whole series FIFO (idempotent) and stores its lots with MAE/MFE. */
   repairSeries(key: SeriesKey): Promise<{ lots: number; unmatchedExits: number }>;
   /** The user's lots, newest entry first, a keyset page at a time. */
-  list(userId: string, query: PositionQuery): Promise<{ items: PositionDto[]; nextCursor: string | null }>;
+  list(userId: string, query: PositionQuery): Promise<Page<PositionDto>>;
   /** Every closed lot of a user, for the exit features (held time, P&L, stop check). */
   closedLots(userId: string): ReturnType<typeof closedLots>;
 }
