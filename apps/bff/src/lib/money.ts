@@ -17,7 +17,9 @@ export function moneyString(value: Dec): string {
 }
 
 /**
- * `part / whole` as a double, for ratios stored and compared as doubles (P&L as a fraction of
- * cost): within 2 ulp of the exact quotient, without an 80-digit division. Callers handle zero.
+ * `part / whole` as a double, or null when `whole` is zero: P&L as a fraction of cost, a return on
+ * capital. Stored and compared as doubles, so a double quotient (within 2 ulp of the exact one)
+ * serves, without an 80-digit division per position.
  */
-export const ratio = (part: Dec, whole: Dec): number => part.toNumber() / whole.toNumber();
+export const ratio = (part: Dec, whole: Dec): number | null =>
+  whole.isZero() ? null : part.toNumber() / whole.toNumber();

@@ -133,6 +133,6 @@ function closedLot(
     exitTs: exit.ts,
     heldHours: (exit.ts.getTime() - entry.ts.getTime()) / HOUR_MS,
     pnlQuote: pnl.toFixed(),
-    pnlPct: cost.isZero() ? null : ratio(pnl, cost),
+    pnlPct: ratio(pnl, cost),
   };
 }

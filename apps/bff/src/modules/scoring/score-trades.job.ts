@@ -65,7 +65,7 @@ function exitLotsByTrade(lots: Awaited<ReturnType<PositionsService['closedLots']
     out.set(tradeId, {
       heldHours: qty.isZero() ? 0 : held / qty.toNumber(),
       pnlQuote: pnl.toFixed(),
-      pnlPct: cost.isZero() ? 0 : ratio(pnl, cost),
+      pnlPct: ratio(pnl, cost) ?? 0,
       firstEntryTs: new Date(Math.min(...group.map((l) => l.entryTs.getTime()))),
       entryPrices: group.map((l) => Number(l.entryPrice)),
     });

@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 
 import { Dec } from '../../lib/money';
 
-export { Dec, ZERO, moneyString } from '../../lib/money';
+export { Dec, ZERO, moneyString, ratio } from '../../lib/money';
 
 /** For sentences: two decimals with a sign and thousands separators (`+1,234.50`). */
 export function moneyWords(value: Dec, currency: string): string {
@@ -15,9 +15,4 @@ export function moneyWords(value: Dec, currency: string): string {
 /** A price for sentences: up to 8 significant digits. */
 export function priceWords(value: Dec | number): string {
   return String(Number(new Dec(value).toSignificantDigits(8)));
-}
-
-/** `pnl ÷ capital` as a number, or null without capital. */
-export function ratio(pnl: Dec, capital: Dec): number | null {
-  return capital.isZero() ? null : pnl.div(capital).toNumber();
 }
